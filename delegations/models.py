@@ -1,0 +1,1 @@
+"""Functions, delegations, reserved matters and place-based lead arrangements."""

@@ -1,0 +1,1 @@
+"""Financial years, allocations, fund flows and pooled budgets."""

@@ -1,0 +1,1 @@
+"""Governance bodies, seats, meetings and decisions (built on the organisations registry)."""

@@ -1,0 +1,11 @@
+"""The one API router: every app registers its viewsets here, under /api/v1/."""
+
+from rest_framework.routers import DefaultRouter
+
+from organisations.api.urls import ROUTES as ORGANISATION_ROUTES
+
+router = DefaultRouter(trailing_slash="/?")
+for prefix, viewset, basename in ORGANISATION_ROUTES:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = router.urls

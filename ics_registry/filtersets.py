@@ -1,0 +1,24 @@
+"""The base FilterSet: one per model, used by the HTML lists and the API alike."""
+
+import django_filters
+from django import forms
+
+
+class RegistryFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Find by name or code.")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.search(value) if value else queryset
+
+
+class AsOfFilterMixin(django_filters.FilterSet):
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        label="As at",
+        help_text="Only records that held on this date (YYYY-MM-DD).",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.as_at(value) if value else queryset
