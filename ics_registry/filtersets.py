@@ -2,6 +2,13 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """A related record chosen by its id; an unknown id is a 400 with a field message."""
 
 
 class RegistryFilterSet(django_filters.FilterSet):

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from ics_registry.filtersets import AsOfFilterMixin, RegistryFilterSet
+from ics_registry.filtersets import AsOfFilterMixin, IdFilter, RegistryFilterSet
 
 from .choices import AreaKind, MembershipCategory, OrganisationKind, Tier
 from .models import Area, Organisation, PartnershipMembership, Person, Post, PostHolding, Succession, System
@@ -20,10 +20,10 @@ class SystemFilterSet(RegistryFilterSet):
 
 
 class AreaFilterSet(AsOfFilterMixin, RegistryFilterSet):
-    system = django_filters.ModelChoiceFilter(queryset=System.objects.all(), help_text="The system (id).")
+    system = IdFilter(queryset=System.objects.all(), help_text="The system (id).")
     tier = django_filters.ChoiceFilter(choices=Tier.choices, help_text="The tier.")
     kind = django_filters.ChoiceFilter(choices=AreaKind.choices, help_text="The kind of footprint.")
-    parent = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), help_text="The parent area (id).")
+    parent = IdFilter(queryset=Area.objects.all(), help_text="The parent area (id).")
     code = django_filters.CharFilter(field_name="ons_code", lookup_expr="iexact", help_text="ONS code.")
 
     class Meta:
@@ -35,12 +35,12 @@ class OrganisationFilterSet(AsOfFilterMixin, RegistryFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=OrganisationKind.choices, help_text="The kind of organisation."
     )
-    system = django_filters.ModelChoiceFilter(
+    system = IdFilter(
         queryset=System.objects.all(),
         method="filter_system",
         help_text="Serving an area of this system (id).",
     )
-    area = django_filters.ModelChoiceFilter(
+    area = IdFilter(
         queryset=Area.objects.all(), method="filter_area", help_text="Serving this area (id)."
     )
     code = django_filters.CharFilter(field_name="ods_code", lookup_expr="iexact", help_text="ODS code.")
@@ -60,13 +60,13 @@ class OrganisationFilterSet(AsOfFilterMixin, RegistryFilterSet):
 
 class SuccessionFilterSet(RegistryFilterSet):
     q = None
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = IdFilter(
         queryset=Organisation.objects.all(), method="filter_organisation", help_text="Either side (id)."
     )
-    predecessor = django_filters.ModelChoiceFilter(
+    predecessor = IdFilter(
         queryset=Organisation.objects.all(), help_text="Predecessor (id)."
     )
-    successor = django_filters.ModelChoiceFilter(
+    successor = IdFilter(
         queryset=Organisation.objects.all(), help_text="Successor (id)."
     )
     as_of = django_filters.DateFilter(
@@ -83,8 +83,8 @@ class SuccessionFilterSet(RegistryFilterSet):
 
 class MembershipFilterSet(AsOfFilterMixin, RegistryFilterSet):
     q = None
-    system = django_filters.ModelChoiceFilter(queryset=System.objects.all(), help_text="The system (id).")
-    organisation = django_filters.ModelChoiceFilter(
+    system = IdFilter(queryset=System.objects.all(), help_text="The system (id).")
+    organisation = IdFilter(
         queryset=Organisation.objects.all(), help_text="The partner (id)."
     )
     category = django_filters.ChoiceFilter(
@@ -103,11 +103,11 @@ class PersonFilterSet(RegistryFilterSet):
 
 
 class PostFilterSet(AsOfFilterMixin, RegistryFilterSet):
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = IdFilter(
         queryset=Organisation.objects.all(), help_text="Organisation (id)."
     )
-    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), help_text="Area (id).")
-    system = django_filters.ModelChoiceFilter(
+    area = IdFilter(queryset=Area.objects.all(), help_text="Area (id).")
+    system = IdFilter(
         queryset=System.objects.all(),
         method="filter_system",
         help_text="Posts for areas of this system (id).",
@@ -122,8 +122,8 @@ class PostFilterSet(AsOfFilterMixin, RegistryFilterSet):
 
 
 class PostHoldingFilterSet(AsOfFilterMixin, django_filters.FilterSet):
-    post = django_filters.ModelChoiceFilter(queryset=Post.objects.all(), help_text="The post (id).")
-    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), help_text="The person (id).")
+    post = IdFilter(queryset=Post.objects.all(), help_text="The post (id).")
+    person = IdFilter(queryset=Person.objects.all(), help_text="The person (id).")
 
     class Meta:
         model = PostHolding

@@ -627,3 +627,25 @@ def post_holding_update(holding: PostHolding, *, actor, **changes) -> PostHoldin
 @transaction.atomic
 def post_holding_delete(holding: PostHolding, *, actor) -> None:
     delete(holding, actor=actor, service="post_holding_delete", what="post holding")
+
+
+# --- Area editors --------------------------------------------------------------------------
+
+
+def area_editor_grant(*, user, area: Area) -> None:
+    """Let a user change the records of this area and of the areas within it."""
+    from guardian.shortcuts import assign_perm
+
+    from ics_registry.permissions import AREA_EDITOR_PERMISSION, forget_cached_grants
+
+    assign_perm(AREA_EDITOR_PERMISSION, user, area)
+    forget_cached_grants(user)
+
+
+def area_editor_revoke(*, user, area: Area) -> None:
+    from guardian.shortcuts import remove_perm
+
+    from ics_registry.permissions import AREA_EDITOR_PERMISSION, forget_cached_grants
+
+    remove_perm(AREA_EDITOR_PERMISSION, user, area)
+    forget_cached_grants(user)
