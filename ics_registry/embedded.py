@@ -189,7 +189,8 @@ def run_app() -> int:
             str(VAR_DIR / "celerybeat-schedule"),
         ]
         for command in (web, worker, beat):
-            children.append(subprocess.Popen(command, cwd=BASE_DIR))
+            # Own process group: Ctrl-C reaches only this runner, which stops them in order.
+            children.append(subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True))
         time.sleep(1.5)
         _log(f"ICS Registry is running at http://{host}:{port}/  (Ctrl-C to stop)")
         while True:

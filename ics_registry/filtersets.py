@@ -11,6 +11,11 @@ class IdFilter(django_filters.ModelChoiceFilter):
     """A related record chosen by its id; an unknown id is a 400 with a field message."""
 
 
+# Dates in query strings are ISO only: the locale's day-first forms would make 05/06/2022 mean
+# different days to different callers.
+ISO_DATE = ["%Y-%m-%d"]
+
+
 class RegistryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search", help_text="Find by name or code.")
 
@@ -25,6 +30,7 @@ class AsOfFilterMixin(django_filters.FilterSet):
         label="As at",
         help_text="Only records that held on this date (YYYY-MM-DD).",
         widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=ISO_DATE,
     )
 
     def filter_as_of(self, queryset, name, value):

@@ -98,7 +98,7 @@ class PeriodModel(models.Model):
 
     @property
     def period_display(self) -> str:
-        start = self.start_date.strftime("%-d %b %Y") if self.start_date else "date not recorded"
+        start = self.start_date.strftime("%-d %b %Y") if self.start_date else "Start not recorded"
         end = self.end_date.strftime("%-d %b %Y") if self.end_date else "present"
         return f"{start} – {end}"
 
@@ -170,7 +170,11 @@ class ApiToken(models.Model):
 
     @staticmethod
     def generate() -> str:
-        return secrets.token_urlsafe(32)
+        # Never starting with "-": a token (or its prefix) is given to revoke_api_token as the
+        # value of an option, where a leading "-" reads as another option.
+        while (raw := secrets.token_urlsafe(32)).startswith("-"):
+            pass
+        return raw
 
 
 class JobRun(models.Model):

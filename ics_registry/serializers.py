@@ -9,6 +9,14 @@ class SourceSerializer(serializers.Serializer):
     section = serializers.CharField(required=False, allow_blank=True, help_text="Section, annex or page.")
     note = serializers.CharField(required=False, allow_blank=True, help_text="What the source says, briefly.")
 
+    def to_internal_value(self, data):
+        # Refuse what the services refuse, rather than dropping it without a word.
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError(f"Unknown source keys: {', '.join(sorted(map(str, unknown)))}.")
+        return super().to_internal_value(data)
+
 
 class SourcedFieldsMixin(serializers.Serializer):
     sources = SourceSerializer(many=True, required=False, help_text="Where the facts come from.")

@@ -77,7 +77,7 @@ def delete(instance: models.Model, *, actor, service: str, what: str) -> None:
                 instance.delete()
         except (ProtectedError, RestrictedError) as exc:
             names = (
-                sorted({obj._meta.verbose_name_plural for obj in list(exc.protected_objects)[:50]})
+                sorted({str(obj._meta.verbose_name_plural) for obj in list(exc.protected_objects)[:50]})
                 if hasattr(exc, "protected_objects")
                 else []
             )

@@ -132,11 +132,15 @@ class ServiceFormView(LoginRequiredMixin, RestrictedMixin, FormView):
     def form_valid(self, form):
         try:
             obj = self.call_service(form)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or "You may not make this change.")
-            return self.form_invalid(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+        except (PermissionDenied, ValidationError) as exc:
+            if isinstance(exc, PermissionDenied):
+                form.add_error(None, str(exc) or "You may not make this change.")
+            else:
+                add_service_errors(form, exc)
+            if self.object is not None and self.object.pk:
+                # The service set the refused values on the instance before refusing them; the page
+                # title and breadcrumbs name the record as saved (the form keeps what was typed).
+                self.object.refresh_from_db()
             return self.form_invalid(form)
         messages.success(self.request, f"{self.model._meta.verbose_name.capitalize()} saved: {obj}")
         return HttpResponseRedirect(obj.get_absolute_url())

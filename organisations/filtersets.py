@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from ics_registry.filtersets import AsOfFilterMixin, IdFilter, RegistryFilterSet
+from ics_registry.filtersets import ISO_DATE, AsOfFilterMixin, IdFilter, RegistryFilterSet
 
 from .choices import AreaKind, MembershipCategory, OrganisationKind, Tier
 from .models import Area, Organisation, PartnershipMembership, Person, Post, PostHolding, Succession, System
@@ -70,7 +70,10 @@ class SuccessionFilterSet(RegistryFilterSet):
         queryset=Organisation.objects.all(), help_text="Successor (id)."
     )
     as_of = django_filters.DateFilter(
-        field_name="effective_date", lookup_expr="lte", help_text="Only successions in effect by this date."
+        field_name="effective_date",
+        lookup_expr="lte",
+        help_text="Only successions in effect by this date (YYYY-MM-DD).",
+        input_formats=ISO_DATE,
     )
 
     class Meta:

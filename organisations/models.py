@@ -32,7 +32,7 @@ class System(SourcedModel):
     name = models.CharField(max_length=200, unique=True, help_text="Full name, e.g. Greater Manchester.")
     short_name = models.CharField(max_length=20, unique=True, help_text='Short name, e.g. "GM" or "C&M".')
     ods_code = models.CharField(
-        max_length=10, blank=True, help_text="NHS ODS code of the system, where known; empty when not known."
+        "ODS code", max_length=10, blank=True, help_text="NHS ODS code of the system, where known; empty when not known."
     )
     population_estimate = models.PositiveIntegerField(
         null=True, blank=True, help_text="Approximate population served, as a source states it."
@@ -90,7 +90,7 @@ class Area(SourcedModel, PeriodModel):
         null=True, blank=True, help_text="Approximate population, as a source states it."
     )
     ons_code = models.CharField(
-        max_length=12, blank=True, help_text="ONS geography code (local authorities), where known."
+        "ONS code", max_length=12, blank=True, help_text="ONS geography code (local authorities), where known."
     )
     members = models.ManyToManyField(
         "self",
@@ -182,7 +182,7 @@ class Organisation(SourcedModel, PeriodModel):
         max_length=40, choices=OrganisationKind.choices, help_text="What kind of organisation."
     )
     ods_code = models.CharField(
-        max_length=10, blank=True, help_text="NHS Organisation Data Service code, unique when present."
+        "ODS code", max_length=10, blank=True, help_text="NHS Organisation Data Service code, unique when present."
     )
     areas = models.ManyToManyField(
         Area,

@@ -59,6 +59,14 @@ class PersonQuerySet(RestrictedQuerySet):
 
 
 class PostQuerySet(DatedQuerySet):
+    def as_at(self, on: dt.date):
+        """Posts in force on a date: the post's own period, and its organisation's (a post in a
+        CCG ended when the CCG closed, whether or not its own end was recorded)."""
+        org_in_force = (Q(organisation__start_date__isnull=True) | Q(organisation__start_date__lte=on)) & (
+            Q(organisation__end_date__isnull=True) | Q(organisation__end_date__gte=on)
+        )
+        return super().as_at(on).filter(Q(organisation__isnull=True) | org_in_force)
+
     def area_scope_q(self, area_ids):
         return Q(area__in=area_ids) | Q(organisation__areas__in=area_ids)
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q
 
-from .choices import MembershipCategory, Tier
+from .choices import AreaKind, MembershipCategory, Tier
 from .models import (
     Area,
     Organisation,
@@ -24,7 +24,10 @@ BRIEF_AREA_FIELDS = ("id", "name", "tier", "ons_code", "system_id")
 
 def system_list():
     return System.objects.annotate(
-        place_count=Count("areas", filter=Q(areas__tier=Tier.LOCALITY), distinct=True),
+        # Places are the localities proper; a footprint made of other areas is not one more place.
+        place_count=Count(
+            "areas", filter=Q(areas__tier=Tier.LOCALITY) & ~Q(areas__kind=AreaKind.OTHER), distinct=True
+        ),
     )
 
 
@@ -142,16 +145,24 @@ def area_detail(area: Area, on: dt.date) -> dict:
     )
     members = list(area.members.order_by("name"))
     footprints = list(area.footprints.order_by("name"))
+    # An organisation serving the whole system (an ICB) or a footprint the area lies in serves the
+    # area too: walk up the tiers (at most system > place > neighbourhood) and across footprints.
+    parent = area.parent if area.parent_id else None
+    enclosing = {area.pk} | {pk for pk in (area.parent_id, parent and parent.parent_id) if pk}
+    served = Q(area_id__in=enclosing) | Q(area__member_links__member_id__in=enclosing)
+    direct = Organisation.objects.as_at(on).filter(
+        pk__in=Organisation.areas.through.objects.filter(area=area).values("organisation")
+    )
     organisations = list(
         organisation_list()
         .as_at(on)
-        .filter(pk__in=Organisation.areas.through.objects.filter(area=area).values("organisation"))
+        .filter(pk__in=Organisation.areas.through.objects.filter(served).values("organisation"))
         .order_by("kind", "name")
     )
     posts = list(
         post_list(on)
         .as_at(on)
-        .filter(Q(area=area) | Q(organisation__in=[o.pk for o in organisations]))
+        .filter(Q(area=area) | Q(organisation__in=direct.values("pk")))
         .order_by("title")
     )
     return {

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from ics_registry.history import actor_context
 from ics_registry.services import apply_changes, delete, save
@@ -135,6 +136,8 @@ def _check_area(area: Area, members: Iterable[Area] | None) -> None:
     if area.tier == Tier.SYSTEM:
         if area.parent_id is not None:
             errors["parent"] = "A system footprint has no parent."
+    elif area.tier not in _PARENT_TIER:
+        pass  # an unknown tier is reported by full_clean() as an invalid choice
     elif area.parent is None:
         errors["parent"] = f"A {area.get_tier_display().lower()} area needs a parent area."
     else:
@@ -168,7 +171,11 @@ def _set_members(area: Area, members: Iterable[Area], actor) -> None:
     with actor_context(actor, service="area_members"):
         area.member_links.exclude(member_id__in=wanted).delete()
         AreaMember.objects.bulk_create(
-            [AreaMember(footprint=area, member_id=pk) for pk in sorted(wanted - existing)]
+            # A link cites the sources of the footprint it belongs to.
+            [
+                AreaMember(footprint=area, member_id=pk, sources=area.sources)
+                for pk in sorted(wanted - existing)
+            ]
         )
 
 
@@ -253,6 +260,16 @@ def area_delete(area: Area, *, actor) -> None:
 def _check_organisation(org: Organisation) -> None:
     if org.ods_code and Organisation.objects.exclude(pk=org.pk).filter(ods_code=org.ods_code).exists():
         raise ValidationError({"ods_code": "Another organisation already has this ODS code."})
+    if org.pk is not None and org.end_date is not None:
+        # Mirrors _check_succession: a succession never takes effect after its successor closed.
+        later = org.successions_in.filter(effective_date__gt=org.end_date).order_by("effective_date").first()
+        if later is not None:
+            raise ValidationError(
+                {
+                    "end_date": f"{org.name} takes over another organisation's functions on "
+                    f"{later.effective_date:%-d %B %Y}; it cannot close before then."
+                }
+            )
 
 
 def _set_areas(org: Organisation, areas: Iterable[Area], actor) -> None:
@@ -261,7 +278,11 @@ def _set_areas(org: Organisation, areas: Iterable[Area], actor) -> None:
     with actor_context(actor, service="organisation_areas"):
         org.area_links.exclude(area_id__in=wanted).delete()
         OrganisationArea.objects.bulk_create(
-            [OrganisationArea(organisation=org, area_id=pk) for pk in sorted(wanted - existing)]
+            # A link cites the sources of the organisation it belongs to.
+            [
+                OrganisationArea(organisation=org, area_id=pk, sources=org.sources)
+                for pk in sorted(wanted - existing)
+            ]
         )
 
 
@@ -413,6 +434,10 @@ def succession_delete(succession: Succession, *, actor) -> None:
 
 
 def _check_membership(m: PartnershipMembership) -> None:
+    # Checked first: with the dates reversed, validating the overlap constraint would fail in
+    # the database (an invalid date range) instead of giving this message.
+    if m.start_date and m.end_date and m.end_date < m.start_date:
+        raise ValidationError({"end_date": "The end date must be on or after the start date."})
     org = m.organisation
     if not _within(org.start_date, org.end_date, m.start_date, m.end_date) and (
         (org.end_date and m.start_date and m.start_date > org.end_date)
@@ -500,6 +525,18 @@ def _check_post(post: Post) -> None:
             raise ValidationError(
                 {"capacity": "Some holdings fill places beyond this number; end them first."}
             )
+    if post.pk is not None:
+        # A holding falls within its post's period (see _check_holding): the post's period may
+        # not shrink to leave one outside.
+        outside = Q(pk__in=[])
+        if post.start_date is not None:
+            outside |= Q(start_date__isnull=True) | Q(start_date__lt=post.start_date)
+        if post.end_date is not None:
+            outside |= Q(end_date__isnull=True) | Q(end_date__gt=post.end_date)
+        if post.holdings.filter(outside).exists():
+            raise ValidationError(
+                {"end_date": "Some holdings fall outside this period; change or end them first."}
+            )
 
 
 @transaction.atomic
@@ -558,7 +595,11 @@ def _check_holding(holding: PostHolding, *, choose_position: bool) -> None:
     errors: dict[str, str] = {}
     if holding.start_date and holding.end_date and holding.end_date < holding.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
-    if not _within(post.start_date, post.end_date, holding.start_date, holding.end_date):
+    # A date that is not recorded is unknown, not "before the post existed": only known dates
+    # outside the post's period are refused.
+    if (post.start_date and holding.start_date and holding.start_date < post.start_date) or (
+        post.end_date and holding.end_date and holding.end_date > post.end_date
+    ):
         errors["start_date"] = f"The holding must fall within the post's own period ({post.period_display})."
     taken = set(
         _overlapping(post, holding.start_date, holding.end_date, holding.pk).values_list(

@@ -7,6 +7,7 @@ app_name = "organisations"
 urlpatterns = [
     path("systems/", views.SystemListView.as_view(), name="system_list"),
     path("systems/<int:pk>/", views.SystemDetailView.as_view(), name="system_detail"),
+    path("systems/<int:pk>/history/", views.SystemHistoryView.as_view(), name="system_history"),
     path("areas/", views.AreaListView.as_view(), name="area_list"),
     path("areas/<int:pk>/", views.AreaDetailView.as_view(), name="area_detail"),
     path("areas/<int:pk>/edit/", views.AreaEditView.as_view(), name="area_edit"),

@@ -41,6 +41,10 @@ class SystemDetailView(RegistryDetailView):
         return context
 
 
+class SystemHistoryView(HistoryView):
+    model = System
+
+
 # --- Areas ---------------------------------------------------------------------------------
 
 
