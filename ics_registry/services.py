@@ -23,6 +23,10 @@ def validate(
 
     `code_fields` maps a constraint's violation_error_code to the field that should carry it.
     """
+    start, end = getattr(instance, "start_date", None), getattr(instance, "end_date", None)
+    if start is not None and end is not None and end < start:
+        # Refuse before the constraint checks: an overlap check cannot even build a reversed range.
+        raise ValidationError({"end_date": "The end date must be on or after the start date."})
     try:
         instance.full_clean(exclude=list(exclude or []))
     except ValidationError as exc:

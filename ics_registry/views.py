@@ -74,11 +74,22 @@ class RegistryDetailView(RestrictedMixin, DetailView):
         return context
 
 
-def annotate_sources(sources):
+def source_documents() -> dict:
+    """The source documents by code. They change only when reference data is loaded, so each
+    process keeps them for a few minutes rather than asking the database on every page."""
+    from django.core.cache import cache
+
     from .models import SourceDocument
 
-    codes = {str(item.get("document")) for item in sources or []}
-    documents = {doc.code: doc for doc in SourceDocument.objects.filter(code__in=codes)}
+    documents = cache.get("registry:source-documents")
+    if documents is None:
+        documents = {doc.code: doc for doc in SourceDocument.objects.all()}
+        cache.set("registry:source-documents", documents, 300)
+    return documents
+
+
+def annotate_sources(sources):
+    documents = source_documents()
     rows = []
     for item in sources or []:
         document = documents.get(str(item.get("document")))

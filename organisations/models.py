@@ -206,7 +206,11 @@ class Organisation(SourcedModel, PeriodModel):
                 violation_error_code="duplicate_ods_code",
             ),
         ]
-        indexes = [models.Index(fields=["kind"]), models.Index(fields=["start_date", "end_date"])]
+        indexes = [
+            models.Index(fields=["name", "id"], name="organisation_name_order"),  # the list order
+            models.Index(fields=["kind"]),
+            models.Index(fields=["start_date", "end_date"]),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:organisation_detail", kwargs={"pk": self.pk})

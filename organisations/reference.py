@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
+from django.core.cache import cache
 from django.db import transaction
 
 from ics_registry.history import actor_context
@@ -55,6 +56,8 @@ def load_reference_data(path: Path = REFERENCE_FILE, actor=None) -> Counter:
                 },
             )
             created["documents"] += made
+        if created["documents"]:
+            cache.delete("registry:source-documents")
 
         systems = {}
         for row in data["systems"]:

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from .choices import AreaKind, MembershipCategory, Tier
 from .models import (
     Area,
+    AreaMember,
     Organisation,
     PartnershipMembership,
     Post,
@@ -143,8 +144,12 @@ def area_detail(area: Area, on: dt.date) -> dict:
         .order_by("kind", "name")
         .prefetch_related(Prefetch("members", queryset=Area.objects.only("id", "name")))
     )
-    members = list(area.members.order_by("name"))
-    footprints = list(area.footprints.order_by("name"))
+    # The areas this footprint is made of, and the footprints this area is part of: one query.
+    links = list(
+        AreaMember.objects.filter(Q(footprint=area) | Q(member=area)).select_related("footprint", "member")
+    )
+    members = sorted((link.member for link in links if link.footprint_id == area.pk), key=lambda a: a.name)
+    footprints = sorted((link.footprint for link in links if link.member_id == area.pk), key=lambda a: a.name)
     # An organisation serving the whole system (an ICB) or a footprint the area lies in serves the
     # area too: walk up the tiers (at most system > place > neighbourhood) and across footprints.
     parent = area.parent if area.parent_id else None

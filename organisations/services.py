@@ -526,13 +526,13 @@ def _check_post(post: Post) -> None:
                 {"capacity": "Some holdings fill places beyond this number; end them first."}
             )
     if post.pk is not None:
-        # A holding falls within its post's period (see _check_holding): the post's period may
-        # not shrink to leave one outside.
+        # A holding falls within its post's period (see _check_holding, which refuses only known
+        # dates outside it): the post's period may not shrink to leave one outside.
         outside = Q(pk__in=[])
         if post.start_date is not None:
-            outside |= Q(start_date__isnull=True) | Q(start_date__lt=post.start_date)
+            outside |= Q(start_date__lt=post.start_date)
         if post.end_date is not None:
-            outside |= Q(end_date__isnull=True) | Q(end_date__gt=post.end_date)
+            outside |= Q(end_date__gt=post.end_date)
         if post.holdings.filter(outside).exists():
             raise ValidationError(
                 {"end_date": "Some holdings fall outside this period; change or end them first."}

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
-from ics_registry.api_base import ERROR_RESPONSES, RegistryViewSet
+from ics_registry.api_base import ERROR_RESPONSES, ErrorSerializer, RegistryViewSet
 from ics_registry.as_at import today
 
 from .. import selectors, services
@@ -18,7 +18,10 @@ from ..filtersets import (
 from ..models import Area, Organisation, PartnershipMembership, Person, Post, PostHolding, Succession, System
 from . import serializers as s
 
-READ_ERRORS = {k: ERROR_RESPONSES[k] for k in (400, 401)}
+READ_ERRORS = {
+    **{k: ERROR_RESPONSES[k] for k in (400, 401)},
+    404: OpenApiResponse(ErrorSerializer, description="No such page: past the last page of results."),
+}
 DETAIL_ERRORS = {k: ERROR_RESPONSES[k] for k in (401, 404)}
 WRITE_ERRORS = ERROR_RESPONSES
 
@@ -105,6 +108,11 @@ class OrganisationViewSet(RegistryViewSet):
 
     def base_queryset(self):
         return selectors.organisation_list().order_by("name", "pk")
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(s.OrganisationRows.page(queryset))
+        return self.get_paginated_response(s.OrganisationRows.represent(list(page), self.get_serializer_context()))
 
     def area_ids_for_create(self, data):
         return _area_ids(*data.get("areas", []))

@@ -1,0 +1,745 @@
+"""`make bench`: latency and throughput of the organisations API and a place page on national-scale
+synthetic data, against a floor (a plain `.values()` JSON view of the same rows).
+
+    python -m ics_registry.embedded exec -- python -m tests.bench.run [--rebuild] [--profile]
+
+Steps: (1) create or reuse a separate database (`ics_registry_bench` on DATABASE_URL's server),
+migrate it and load the dataset (tests/bench/dataset.py) when it is new; (2) count the queries of
+each endpoint in-process at page sizes 10, 100 and 500; (3) serve the app with gunicorn (2 sync
+workers) and time each endpoint from 2 client threads; (4) print the table. It exits 0 even when a
+target is missed; such rows say MISSED. See tests/bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import http.client
+import itertools
+import math
+import os
+import platform
+import pstats
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+SETTINGS = "tests.bench.settings"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE_NAME", "ics_registry_bench")
+COMMENT_PREFIX = "ics-registry-bench"
+AS_OF = "2022-06-30"
+PAGE_SIZES = (10, 100, 500)
+MAX_QUERIES = 8
+API_TARGET = 1.5  # organisations API p50 ≤ 1.5 × the floor's p50
+AS_OF_TOLERANCE = 0.10  # "as_of costs the same": p50 within ±10 % of the current list's
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# --- The bench database --------------------------------------------------------------------
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def server_connection(url: str):
+    import dj_database_url
+    import psycopg
+
+    params = dj_database_url.parse(url)
+    return psycopg.connect(
+        host=params.get("HOST") or None,
+        port=params.get("PORT") or None,
+        user=params.get("USER") or None,
+        password=params.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def prepare_database(url: str, version: str, rebuild: bool) -> bool:
+    """Create the bench database, or keep it when it holds this dataset version. True if reused."""
+    from psycopg import sql
+
+    with server_connection(url) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [BENCH_DATABASE],
+        ).fetchone()
+        if row is not None and row[0] == f"{COMMENT_PREFIX} {version}" and not rebuild:
+            return True
+        if row is not None:
+            log(f"dropping {BENCH_DATABASE} (dataset {row[0] or 'incomplete'}; wanted {version})")
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(BENCH_DATABASE)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+    return False
+
+
+def mark_built(version: str) -> None:
+    from django.db import connection
+    from psycopg import sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(BENCH_DATABASE), sql.Literal(f"{COMMENT_PREFIX} {version}")
+            )
+        )
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
+
+
+def dataset_counts() -> dict[str, int]:
+    from django.db.models import Count
+
+    from organisations.choices import Tier
+    from organisations.models import (
+        Area,
+        Organisation,
+        OrganisationArea,
+        PartnershipMembership,
+        Person,
+        Post,
+        PostHolding,
+        Succession,
+        System,
+    )
+
+    tiers = dict(Area.objects.values_list("tier").annotate(n=Count("pk")).order_by())
+    return {
+        "systems": System.objects.count(),
+        "places": tiers.get(Tier.LOCALITY, 0),
+        "neighbourhoods": tiers.get(Tier.NEIGHBOURHOOD, 0),
+        "organisations": Organisation.objects.count(),
+        "org-area links": OrganisationArea.objects.count(),
+        "successions": Succession.objects.count(),
+        "memberships": PartnershipMembership.objects.count(),
+        "people": Person.objects.count(),
+        "posts": Post.objects.count(),
+        "holdings": PostHolding.objects.count(),
+    }
+
+
+def pick_places() -> list[tuple[int, str, int, int]]:
+    """Places (id, name, organisations, neighbourhoods): the largest first, then a median and the smallest."""
+    from django.db.models import Count, F
+
+    from organisations.choices import Tier
+    from organisations.models import Area
+
+    rows = list(
+        Area.objects.filter(tier=Tier.LOCALITY)
+        .annotate(orgs=Count("organisation_links", distinct=True), hoods=Count("children", distinct=True))
+        .order_by((F("orgs") + F("hoods")).desc(), "pk")
+        .values_list("pk", "name", "orgs", "hoods")
+    )
+    return [rows[0], rows[len(rows) // 2], rows[-1]]
+
+
+# --- In-process query counts ---------------------------------------------------------------
+
+
+@dataclass
+class Endpoint:
+    key: str
+    label: str
+    path: str
+    accept: str
+    sized: bool = True  # takes ?page_size=
+    samples: list[float] = field(default_factory=list)
+    errors: dict[int, int] = field(default_factory=dict)
+    wall: float = 0.0
+    queries: dict[str, int] = field(default_factory=dict)
+    path_for_load: str = ""
+    inprocess: dict[str, float] = field(default_factory=dict)
+
+    def url(self, size: int | None = None) -> str:
+        if size is None or not self.sized:
+            return self.path
+        sep = "&" if "?" in self.path else "?"
+        return f"{self.path}{sep}page_size={size}"
+
+
+def count_queries(endpoints: list[Endpoint], places: list[tuple]) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(raise_request_exception=False)
+
+    def measure(path, accept):
+        client.get(path, HTTP_ACCEPT=accept)  # warm: one-time caches are not per-request costs
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path, HTTP_ACCEPT=accept)
+        return response.status_code, len(ctx.captured_queries)
+
+    for ep in endpoints:
+        if ep.sized:
+            for size in PAGE_SIZES:
+                status, n = measure(ep.url(size), ep.accept)
+                ep.queries[str(size)] = n if status == 200 else -status
+        else:
+            for (pk, _name, orgs, _hoods), tag in zip(places[::-1], ("S", "M", "L"), strict=True):
+                status, n = measure(f"/areas/{pk}/", ep.accept)
+                ep.queries[f"{tag}:{orgs} orgs"] = n if status == 200 else -status
+
+
+def same_rows_check(api: Endpoint, floor: Endpoint) -> str:
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    a = client.get(api.url(100), HTTP_ACCEPT="application/json")
+    f = client.get(floor.url(100), HTTP_ACCEPT="application/json")
+    if a.status_code != 200 or f.status_code != 200:
+        return f"could not compare (API {a.status_code}, floor {f.status_code})"
+    ids_a = [row["id"] for row in a.json()["results"]]
+    ids_f = [row["id"] for row in f.json()["results"]]
+    return (
+        "same 100 rows as the API page" if ids_a == ids_f else "MISMATCH: floor rows differ from the API page"
+    )
+
+
+# --- Serving and load -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class HttpClient:
+    """One keep-alive connection (http.client); reconnects when the server closes it (gunicorn's
+    sync workers close every connection after its response)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+
+    def get(self, path: str, accept: str) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self.conn.request("GET", path, headers={"Accept": accept})
+                response = self.conn.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, ConnectionError):
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            if response.will_close:
+                self.close()
+            return response.status, body
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def start_gunicorn(port: int, log_path: Path) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gunicorn",
+        "--workers", "2",
+        "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}",
+        "--no-control-socket",
+        "--log-level", "warning",
+        "--timeout", "60",
+        "ics_registry.wsgi:application",
+    ]  # fmt: skip
+    logfile = log_path.open("wb")
+    return subprocess.Popen(command, cwd=BASE_DIR, stdout=logfile, stderr=subprocess.STDOUT)
+
+
+def wait_ready(proc: subprocess.Popen, port: int, log_path: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    client = HttpClient(port)
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+        try:
+            status, _ = client.get("/bench/floor/?page_size=1", "application/json")
+            if status == 200:
+                return
+        except OSError:
+            client.close()
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer in {timeout:.0f}s:\n{log_path.read_text()[-3000:]}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_batch(ep: Endpoint, clients: list[HttpClient], count: int, record: bool, time_left: float) -> None:
+    """`count` requests from len(clients) threads, stopping early after `time_left` seconds."""
+    counter = itertools.count()
+    lock = threading.Lock()
+    started = time.perf_counter()
+    deadline = started + time_left
+
+    def worker(client: HttpClient) -> None:
+        while True:
+            with lock:
+                i = next(counter)
+            if i >= count or time.perf_counter() > deadline:
+                return
+            t0 = time.perf_counter()
+            try:
+                status, _body = client.get(ep.path_for_load, ep.accept)
+            except OSError:
+                client.close()
+                status = 0  # no answer: reported as an error, not a sample of the endpoint
+            elapsed = time.perf_counter() - t0
+            if record:
+                with lock:
+                    if status:
+                        ep.samples.append(elapsed)
+                    if status != 200:
+                        ep.errors[status] = ep.errors.get(status, 0) + 1
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if record:
+        ep.wall += time.perf_counter() - started
+
+
+def load(
+    endpoints: list[Endpoint],
+    port: int,
+    *,
+    warmup: int,
+    requests: int,
+    seconds: float,
+    threads: int,
+    batch: int,
+) -> None:
+    """Warm every endpoint, then measure them in rotating batches so that drift (other load on the
+    machine, cache warming) is spread over all of them alike."""
+    clients = [HttpClient(port) for _ in range(threads)]
+    for ep in endpoints:
+        run_batch(ep, clients, warmup, record=False, time_left=seconds)
+    while True:
+        pending = [ep for ep in endpoints if len(ep.samples) < requests and ep.wall < seconds]
+        if not pending:
+            break
+        for ep in pending:
+            run_batch(
+                ep, clients, min(batch, requests - len(ep.samples)), record=True, time_left=seconds - ep.wall
+            )
+    for c in clients:
+        c.close()
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+# --- In-process breakdown and profile ---------------------------------------------------------
+
+
+class SqlTimer:
+    """execute_wrapper that adds up the time spent in the database calls (round trips included)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def breakdown(endpoints: list[Endpoint], n: int = 30) -> None:
+    """Per endpoint, in-process (test client, no HTTP): wall time, of which SQL, and Python CPU."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    for ep in endpoints:
+        for _ in range(5):
+            client.get(ep.path_for_load, HTTP_ACCEPT=ep.accept)
+        timer = SqlTimer()
+        with connection.execute_wrapper(timer):
+            wall, cpu = time.perf_counter(), time.process_time()
+            for _ in range(n):
+                client.get(ep.path_for_load, HTTP_ACCEPT=ep.accept)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        ep.inprocess = {"wall": wall / n * 1000, "sql": timer.seconds / n * 1000, "cpu": cpu / n * 1000}
+
+
+CATEGORIES = [
+    ("SQL round trips (psycopg, Django DB backend)", ("psycopg", "django/db/backends", "django/db/utils")),
+    ("ORM: SQL compiling, model instances, prefetch", ("django/db/models",)),
+    (
+        "DRF serializers and fields (incl. inspect.signature via is_simple_callable)",
+        ("rest_framework/serializers", "rest_framework/fields", "rest_framework/relations",
+         "rest_framework/utils/serializer_helpers"),
+    ),
+    ("URL reversing + build_absolute_uri", ("django/urls", "django/http/request", "rest_framework/reverse")),
+    ("JSON rendering", ("rest_framework/renderers", "rest_framework/utils/encoders", "/json/")),
+    ("filtering, pagination", ("django_filters", "rest_framework/pagination", "django/core/paginator",
+                               "django/forms")),
+    ("app code (ics_registry, organisations)", ("/ics_registry/", "/organisations/")),
+    ("request, middleware, views (other Django / DRF)", ("django/", "rest_framework/", "whitenoise",
+                                                        "pghistory", "drf_spectacular")),
+]  # fmt: skip
+
+
+def _category(filename: str) -> str | None:
+    filename = filename.replace("\\", "/")
+    return next((label for label, keys in CATEGORIES if any(k in filename for k in keys)), None)
+
+
+def profile_api(path: str, n: int = 100) -> str:
+    """cProfile the API list in-process. Own time of stdlib and builtin functions (getattr,
+    isinstance, inspect, asgiref.local …) is charged to the callers that spent it."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    for _ in range(10):
+        client.get(path, HTTP_ACCEPT="application/json")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        client.get(path, HTTP_ACCEPT="application/json")
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    memo: dict = {}
+
+    def shares(func, depth=0, seen=frozenset()):
+        label = _category(func[0])
+        if label:
+            return {label: 1.0}
+        if func in memo:
+            return memo[func]
+        callers = {c: edge for c, edge in stats[func][4].items() if c not in seen and c in stats}
+        weight = sum(edge[3] for edge in callers.values())
+        out: dict[str, float] = {}
+        if depth < 12 and callers and weight > 0:
+            for caller, edge in callers.items():
+                for lab, share in shares(caller, depth + 1, seen | {func}).items():
+                    out[lab] = out.get(lab, 0.0) + edge[3] / weight * share
+        out = out or {"other": 1.0}
+        memo[func] = out
+        return out
+
+    total = sum(row[2] for row in stats.values())
+    grouped: dict[str, float] = {}
+    for func, row in stats.items():
+        for label, share in shares(func).items():
+            grouped[label] = grouped.get(label, 0.0) + row[2] * share
+    lines = [f"cProfile, in-process, {n} requests; own time by area (profiling inflates Python-heavy parts):"]
+    for label, tt in sorted(grouped.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  {tt / total * 100:5.1f} %  {label}")
+
+    def where(func):
+        filename, line, name = func
+        short = filename.split("site-packages/")[-1].replace(str(BASE_DIR) + "/", "")
+        return f"{name}  ({short}:{line})" if line else name
+
+    lines.append("Calls per request and cumulative share of the main steps:")
+    steps = [
+        ("to_representation", "rest_framework/serializers.py"),
+        ("get_attribute", "rest_framework/fields.py"),
+        ("is_simple_callable", "rest_framework/fields.py"),
+        ("signature", "inspect.py"),
+        ("reverse", "django/urls/base.py"),
+        ("build_absolute_uri", "django/http/request.py"),
+        ("paginate_queryset", "rest_framework/pagination.py"),
+        ("prefetch_related_objects", "django/db/models/query.py"),
+        ("from_db", "django/db/models/base.py"),
+        ("render", "rest_framework/renderers.py"),
+        ("filter_queryset", "rest_framework/generics.py"),
+    ]
+    for name, file_part in steps:
+        found = [(f, row) for f, row in stats.items() if f[2] == name and file_part in f[0]]
+        if not found:
+            continue
+        func, row = max(found, key=lambda fr: fr[1][3])
+        lines.append(f"  {row[3] / total * 100:5.1f} %  {row[1] / n:>7.0f}/req  {where(func)}")
+    return "\n".join(lines)
+
+
+# --- Report ----------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    try:
+        nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        nproc = str(len(os.sched_getaffinity(0)))
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    return (
+        f"Machine: nproc={nproc} ({platform.machine()}, {platform.system()} {platform.release()}); "
+        f"Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL {pg}"
+    )
+
+
+def report(endpoints, floor, api, as_of, ctx, args) -> bool:
+    """Print the tables; return True when the API list missed its latency target."""
+    floor_p50 = percentile(floor.samples, 50) if floor.samples else float("nan")
+    floor_p99 = percentile(floor.samples, 99) if floor.samples else float("nan")
+    print()
+    print("ICS Registry benchmark")
+    print(machine())
+    print("Dataset: " + ", ".join(f"{k} {v:,}" for k, v in ctx["counts"].items()))
+    print(ctx["build_line"])
+    print(ctx["server_line"])
+    print(
+        f"Load: {args.threads} client threads (http.client; sync workers close each connection), "
+        f"warm-up {args.warmup} requests, then up to {args.requests} requests or {args.seconds:.0f} s per "
+        f"endpoint, in rotating batches of {args.batch}. Load average before/after: "
+        f"{ctx['load_before']:.2f} / {ctx['load_after']:.2f}"
+    )
+    print(f"Floor check: {ctx['check_line']}")
+    print()
+    head = (
+        f"{'endpoint':<50} {'n':>4} {'p50 ms':>7} {'p99 ms':>7} {'req/s':>6} {'p50/floor':>9} "
+        f"{'p99/floor':>9}  target"
+    )
+    print(head)
+    print("-" * (len(head) + 30))
+    api_missed = False
+    api_p50 = percentile(api.samples, 50) if api.samples else float("nan")
+    for ep in endpoints:
+        if not ep.samples:
+            print(f"{ep.label:<50} {'—':>4}  no samples")
+            continue
+        p50, p99 = percentile(ep.samples, 50), percentile(ep.samples, 99)
+        rps = len(ep.samples) / ep.wall if ep.wall else float("nan")
+        target = ""
+        if ep is floor:
+            target = "(the floor)"
+        elif ep is api:
+            ok = p50 <= API_TARGET * floor_p50
+            api_missed = not ok
+            target = f"p50 ≤ {API_TARGET}× floor: " + ("ok" if ok else "MISSED")
+        elif ep is as_of:
+            ratio = p50 / api_p50
+            ok = abs(ratio - 1) <= AS_OF_TOLERANCE
+            target = f"p50 = (1) ±{AS_OF_TOLERANCE:.0%}: {ratio:.2f}× " + ("ok" if ok else "MISSED")
+        else:
+            target = "(no latency target)"
+        if ep.errors:
+            target += "  ERRORS: " + ", ".join(
+                f"{f'HTTP {s}' if s else 'no answer'}×{n}" for s, n in sorted(ep.errors.items())
+            )
+        print(
+            f"{ep.label:<50} {len(ep.samples):>4} {p50 * 1000:>7.1f} {p99 * 1000:>7.1f} {rps:>6.0f} "
+            f"{p50 / floor_p50:>8.2f}× {p99 / floor_p99:>8.2f}×  {target}"
+        )
+    print()
+    print(f"Queries per request (in-process, CaptureQueriesContext; target: constant and ≤ {MAX_QUERIES})")
+    head = f"{'endpoint':<50} {'page_size=10 / 100 / 500; place page: S / M / L place':<55} target"
+    print(head)
+    print("-" * (len(head) + 10))
+    for ep in endpoints:
+        values = list(ep.queries.values())
+        cells = [f"HTTP {-v}" if v < 0 else str(v) for v in values]
+        if not ep.sized:
+            cells = [f"{cell} ({key.split(':', 1)[1]})" for cell, key in zip(cells, ep.queries, strict=True)]
+        if any(v < 0 for v in values):
+            verdict = "MISSED (error responses)"
+        else:
+            problems = [*([] if len(set(values)) == 1 else ["not constant"])]
+            problems += [] if max(values) <= MAX_QUERIES else [f"> {MAX_QUERIES}"]
+            verdict = "ok" if not problems else f"MISSED ({', '.join(problems)})"
+        print(f"{ep.label:<50} {' / '.join(cells):<55} {verdict}")
+    print()
+    print("In-process, no HTTP (test client, 30 requests each, before the load): mean per request")
+    head = f"{'endpoint':<50} {'wall ms':>8} {'SQL ms':>8} {'Python CPU ms':>14}"
+    print(head)
+    print("-" * len(head))
+    for ep in endpoints:
+        b = ep.inprocess
+        print(f"{ep.label:<50} {b['wall']:>8.1f} {b['sql']:>8.1f} {b['cpu']:>14.1f}")
+    return api_missed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the bench database")
+    parser.add_argument("--requests", type=int, default=400, help="measured requests per endpoint")
+    parser.add_argument("--seconds", type=float, default=20.0, help="time limit per endpoint")
+    parser.add_argument("--warmup", type=int, default=50, help="warm-up requests per endpoint")
+    parser.add_argument("--threads", type=int, default=2, help="concurrent client threads")
+    parser.add_argument("--batch", type=int, default=25, help="requests per endpoint per rotation")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the API list even if it meets its target"
+    )
+    args = parser.parse_args(argv)
+
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url:
+        print(
+            "DATABASE_URL is not set: run `make bench` (which starts the embedded services).", file=sys.stderr
+        )
+        return 2
+    if urlsplit(base_url).path.lstrip("/") == BENCH_DATABASE:
+        print(f"DATABASE_URL already names {BENCH_DATABASE}; point it at the main database.", file=sys.stderr)
+        return 2
+
+    static_root = Path(tempfile.mkdtemp(prefix="ics-bench-static-"))
+    os.environ.update(
+        DATABASE_URL=with_database(base_url, BENCH_DATABASE),
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        DJANGO_DEBUG="0",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DJANGO_LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+    )
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    sys.path.insert(0, str(BASE_DIR))
+
+    import django
+
+    django.setup()  # reads the settings only; nothing connects yet
+    from tests.bench import dataset
+
+    try:
+        build_started = time.perf_counter()
+        version = dataset.dataset_version()
+        reused = prepare_database(base_url, version, args.rebuild)
+        t = time.perf_counter()
+        log(f"migrate {BENCH_DATABASE}")
+        manage("migrate", "--noinput", "--verbosity", "0")
+        migrate_s = time.perf_counter() - t
+        if reused:
+            build_line = (
+                f"Build: reused {BENCH_DATABASE} (dataset {version}); migrate {migrate_s:.1f} s, "
+                f"total {time.perf_counter() - build_started:.1f} s"
+            )
+        else:
+            log("loading the dataset")
+            timings = dataset.load(progress=log)
+            mark_built(version)
+            build_line = (
+                f"Build: created {BENCH_DATABASE} (dataset {version}) in "
+                f"{time.perf_counter() - build_started:.1f} s: migrate {migrate_s:.1f} s, generate "
+                f"{timings['generate']:.1f} s, COPY {timings['copy']:.1f} s (history row triggers ignored), "
+                f"history events set-based {timings['history']:.1f} s, VACUUM ANALYZE {timings['analyze']:.1f} s"
+            )
+        log(build_line)
+        t = time.perf_counter()
+        manage("collectstatic", "--noinput", "--verbosity", "0")
+        log(f"collectstatic into {static_root} in {time.perf_counter() - t:.1f} s")
+
+        counts = dataset_counts()
+        places = pick_places()
+        big = places[0]
+        endpoints = [
+            Endpoint(
+                "floor", "(4) floor: .values() JSON, same 100 rows", "/bench/floor/", "application/json"
+            ),
+            Endpoint(
+                "api",
+                "(1) /api/v1/organisations/?page_size=100",
+                "/api/v1/organisations/",
+                "application/json",
+            ),
+            Endpoint(
+                "as_of", f"(2) … &as_of={AS_OF}", f"/api/v1/organisations/?as_of={AS_OF}", "application/json"
+            ),
+            Endpoint(
+                "place",
+                f"(3) place page /areas/{big[0]}/ ({big[2]} orgs, {big[3]} nbhds)",
+                f"/areas/{big[0]}/",
+                "text/html",
+                sized=False,
+            ),
+        ]
+        floor, api, as_of, _place = endpoints
+        for ep in endpoints:
+            ep.path_for_load = ep.url(100)
+
+        log("counting queries in-process")
+        count_queries(endpoints, places)
+        breakdown(endpoints)
+        check_line = same_rows_check(api, floor)
+
+        port = free_port()
+        log_path = static_root / "gunicorn.log"
+        proc = start_gunicorn(port, log_path)
+        try:
+            wait_ready(proc, port, log_path)
+            log(f"gunicorn on 127.0.0.1:{port}; measuring")
+            load_before = os.getloadavg()[0]
+            load(
+                endpoints,
+                port,
+                warmup=args.warmup,
+                requests=args.requests,
+                seconds=args.seconds,
+                threads=args.threads,
+                batch=args.batch,
+            )
+            load_after = os.getloadavg()[0]
+        finally:
+            stop(proc)
+            server_errors = [
+                line for line in log_path.read_text(errors="replace").splitlines() if line.strip()
+            ]
+        server_line = (
+            f"Server: gunicorn 2 sync workers, 127.0.0.1:{port}, --no-control-socket, settings {SETTINGS} "
+            f"(local: DEBUG off, CONN_MAX_AGE {os.environ.get('DATABASE_CONN_MAX_AGE', '600')} s)"
+        )
+        ctx = {
+            "counts": counts,
+            "build_line": build_line,
+            "server_line": server_line,
+            "check_line": check_line,
+            "load_before": load_before,
+            "load_after": load_after,
+        }
+        api_missed = report(endpoints, floor, api, as_of, ctx, args)
+        if server_errors:
+            print("\nServer log (last lines):")
+            print("\n".join(server_errors[-15:]))
+        if api_missed or args.profile:
+            print("\nWhere the API list's time goes (organisations, page_size=100):")
+            print(profile_api(api.url(100)))
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""The app's urls plus the benchmark floor (selected by tests.bench.settings only)."""
+
+from django.urls import include, path
+
+from ics_registry.urls import handler404, handler500  # noqa: F401 - the root urlconf names them
+
+from .floor import organisations_floor
+
+urlpatterns = [
+    path("bench/floor/", organisations_floor, name="bench-floor"),
+    path("", include("ics_registry.urls")),
+]
