@@ -26,7 +26,7 @@ run: $(STAMP)
 	$(EMBED) run
 
 test: $(STAMP)
-	$(EMBED) exec -- $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=ics_registry.settings.test $(EMBED) exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(EMBED) exec -- $(PY) -m tests.bench.run
