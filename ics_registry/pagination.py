@@ -21,6 +21,20 @@ class RegistryPagination(PageNumberPagination):
             raise exceptions.ValidationError({"page_size": ["A whole number between 1 and 500."]})
         return min(size, self.max_page_size)
 
+    def get_page_number(self, request, paginator):
+        # A page that is not a whole number from 1 is bad input (400, beside the field); a page
+        # past the last one is simply not there (404).
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None or raw in self.last_page_strings:
+            return super().get_page_number(request, paginator)
+        try:
+            number = int(raw)
+        except ValueError as exc:
+            raise exceptions.ValidationError({"page": ["A whole number from 1."]}) from exc
+        if number < 1:
+            raise exceptions.ValidationError({"page": ["A whole number from 1."]})
+        return number
+
     def get_paginated_response_schema(self, schema):
         base = super().get_paginated_response_schema(schema)
         base["required"] = ["count", "results"]

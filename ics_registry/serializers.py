@@ -13,9 +13,10 @@ def _json_type_error(field, value) -> str | None:
         return isinstance(v, int) and not isinstance(v, bool)
 
     if isinstance(field, serializers.ManyRelatedField):
-        if isinstance(value, list) and not all(whole(v) for v in value):
+        # DRF would take any iterable here: {} or {"5": 1} as a list of its keys.
+        if not isinstance(value, list) or not all(whole(v) for v in value):
             return "Give a list of ids (whole numbers)."
-        return None  # anything but a list is refused by DRF itself
+        return None
     if isinstance(field, (serializers.PrimaryKeyRelatedField, serializers.IntegerField)):
         return None if whole(value) else "A whole number."
     if isinstance(field, serializers.BooleanField):
@@ -53,7 +54,9 @@ class SourceSerializer(StrictJsonTypesMixin, serializers.Serializer):
         if isinstance(data, dict):
             unknown = set(data) - set(self.fields)
             if unknown:
-                raise serializers.ValidationError(f"Unknown source keys: {', '.join(sorted(map(str, unknown)))}.")
+                raise serializers.ValidationError(
+                    f"Unknown source keys: {', '.join(sorted(map(str, unknown)))}."
+                )
         return super().to_internal_value(data)
 
 

@@ -1,0 +1,193 @@
+"""Query counts of the API lists and the list pages are pinned: they do not grow with the number of
+rows shown (no N+1 in selectors, serializers or templates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ics_registry.api import router
+from organisations.choices import AreaKind, MembershipCategory, OrganisationKind, Tier
+from organisations.models import (
+    Area,
+    Organisation,
+    OrganisationArea,
+    PartnershipMembership,
+    Person,
+    Post,
+    PostHolding,
+    Succession,
+    System,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROWS = 520  # more than the largest page, so every page below is full
+MAX_API_QUERIES = 8
+
+
+def add_rows(reference, rows: int, tag: str) -> None:
+    """`rows` more records of every kind, all in Stockport, with the links that lists show."""
+    stockport = reference.area("Stockport")
+    src = [{"document": "001", "section": "§1"}]
+    System.objects.bulk_create(
+        System(name=f"Bulk system {tag}{i:04}", short_name=f"B{tag}{i:04}", sources=src) for i in range(rows)
+    )
+    areas = Area.objects.bulk_create(
+        Area(
+            name=f"Bulk neighbourhood {tag}{i:04}",
+            system=reference.gm,
+            tier=Tier.NEIGHBOURHOOD,
+            kind=AreaKind.PCN,
+            parent=stockport,
+            sources=src,
+        )
+        for i in range(rows)
+    )
+    Area.members.through.objects.bulk_create(
+        Area.members.through(footprint=areas[i], member=areas[i + 1]) for i in range(0, rows - 1, 2)
+    )
+    orgs = Organisation.objects.bulk_create(
+        Organisation(name=f"Bulk organisation {tag}{i:04}", kind=OrganisationKind.OTHER, sources=src)
+        for i in range(rows + 1)
+    )
+    OrganisationArea.objects.bulk_create(
+        OrganisationArea(organisation=o, area=a) for o in orgs for a in (stockport, areas[o.pk % rows])
+    )
+    Succession.objects.bulk_create(
+        Succession(
+            predecessor=orgs[i], successor=orgs[i + 1], effective_date=dt.date(2023, 1, 1), sources=src
+        )
+        for i in range(rows)
+    )
+    PartnershipMembership.objects.bulk_create(
+        PartnershipMembership(
+            system=reference.gm, organisation=o, category=MembershipCategory.OTHER_PARTNERS, sources=src
+        )
+        for o in orgs[:rows]
+    )
+    people = Person.objects.bulk_create(
+        Person(name=f"Bulk person {tag}{i:04}", sources=src) for i in range(rows)
+    )
+    posts = Post.objects.bulk_create(
+        Post(
+            title=f"Bulk post {tag}{i:04}",
+            area=stockport if i % 2 else None,
+            organisation=None if (i % 2 and i % 3 == 1) else orgs[i],  # area, organisation or both
+            capacity=2,
+            sources=src,
+        )
+        for i in range(rows)
+    )
+    PostHolding.objects.bulk_create(
+        PostHolding(post=p, person=people[i], position=pos, start_date=dt.date(2020, 1, 1), sources=src)
+        for i, p in enumerate(posts)
+        for pos in (1, 2)
+    )
+
+
+@pytest.fixture
+def some_rows(reference):
+    """A few rows of every kind: so that a prefetch that is skipped when there is nothing to fetch
+    does not count as growth."""
+    add_rows(reference, 4, "S")
+
+
+@pytest.fixture
+def many_rows(reference, some_rows):
+    add_rows(reference, ROWS, "M")
+
+
+def count_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200, response.content[:500]
+    return response, len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+LISTS = [basename for _, _, basename in router.registry]
+DATED = {"area", "organisation", "membership", "post", "post-holding", "succession"}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "token"])
+@pytest.mark.parametrize("basename", LISTS)
+def test_api_list_queries_do_not_grow_with_the_page(
+    basename, who, many_rows, api, api_as, stockport_editor, django_assert_max_num_queries
+):
+    client = api if who == "anonymous" else api_as(stockport_editor)
+    url = reverse(f"api:{basename}-list")
+    extra = {"as_of": "2024-01-01"} if basename in DATED else {}
+    client.get(url)  # warm up: first-use caches (content types) and the token's last-used stamp
+    counts = {}
+    for filters in ({}, extra):
+        for size in (10, 100, 500):
+            with django_assert_max_num_queries(MAX_API_QUERIES):
+                response, n, sql = count_queries(client, url, {"page_size": size, **filters})
+            assert len(response.json()["results"]) == size
+            counts[(tuple(filters), size)] = n
+    assert len(set(counts.values())) == 1, counts
+
+
+def test_post_holders_are_prefetched_for_the_as_of_date(many_rows, api):
+    response, n, _ = count_queries(api, reverse("api:post-list"), {"page_size": 500, "as_of": "2024-01-01"})
+    held = [row for row in response.json()["results"] if row["title"].startswith("Bulk post M")]
+    assert held and all(len(row["holders"]) == 2 and not row["is_vacant"] for row in held)
+    response, _, _ = count_queries(api, reverse("api:post-list"), {"page_size": 500, "as_of": "2019-01-01"})
+    held = [row for row in response.json()["results"] if row["title"].startswith("Bulk post M")]
+    assert held and all(row["holders"] == [] and row["is_vacant"] for row in held)
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+# Searching for "Bulk" shows the few rows of `some_rows` first, then full pages once `many_rows` is
+# added: an N+1 would show as more queries (the reference data alone could already fill a page).
+PAGES = [
+    ("organisations:system_list", {"q": "Bulk"}),
+    ("organisations:area_list", {"q": "Bulk"}),
+    ("organisations:organisation_list", {"q": "Bulk"}),
+    ("organisations:person_list", {"q": "Bulk"}),
+    ("organisations:search", {"q": "Bulk"}),
+]
+
+
+def page_queries(client, url, params):
+    client.get(url, params)  # warm up: first-use caches and the session
+    _, n, sql = count_queries(client, url, params)
+    return n, sql
+
+
+@pytest.mark.parametrize("who", ["anonymous", "editor"])
+@pytest.mark.parametrize(("name", "params"), PAGES, ids=[p[0] for p in PAGES])
+def test_list_pages_cost_the_same_however_many_rows(
+    name, params, who, client, reference, stockport_editor, some_rows, request
+):
+    if who == "editor":
+        client.force_login(stockport_editor)
+    url = reverse(name)
+    few, few_sql = page_queries(client, url, params)
+    few_rows = client.get(url, params).content.count(b"Bulk ")
+    request.getfixturevalue("many_rows")
+    many, many_sql = page_queries(client, url, params)
+    assert client.get(url, params).content.count(b"Bulk ") > 5 * few_rows > 0
+    assert many == few, "\n".join(many_sql)
+    assert many <= 15, "\n".join(many_sql)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "editor"])
+def test_the_place_page_costs_the_same_however_many_rows(
+    who, client, reference, stockport_editor, some_rows, request
+):
+    if who == "editor":
+        client.force_login(stockport_editor)
+    url = reverse("organisations:area_detail", kwargs={"pk": reference.area("Stockport").pk})
+    client.get(url, {"as_at": "2024-01-01"})  # kept in the session
+    few, few_sql = page_queries(client, url, {})
+    request.getfixturevalue("many_rows")
+    response = client.get(url)
+    assert b"Bulk post M0001" in response.content and b"Bulk organisation M0001" in response.content
+    many, many_sql = page_queries(client, url, {})
+    assert many == few, "\n".join(many_sql)
