@@ -175,14 +175,26 @@ class RegistryViewSet(
         self.perform_service_delete(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    # Subclasses name their services: create_service(actor=, **data), update_service(instance,
+    # actor=, **data), delete_service(instance, actor=). A missing one means the method is not allowed.
+    create_service = None
+    update_service = None
+    delete_service = None
+
     def perform_service_create(self, data):
-        raise exceptions.MethodNotAllowed("POST")
+        if self.create_service is None:
+            raise exceptions.MethodNotAllowed("POST")
+        return self.create_service(actor=self.request.user, **data)
 
     def perform_service_update(self, instance, data):
-        raise exceptions.MethodNotAllowed("PATCH")
+        if self.update_service is None:
+            raise exceptions.MethodNotAllowed(self.request.method)
+        return self.update_service(instance, actor=self.request.user, **data)
 
     def perform_service_delete(self, instance):
-        raise exceptions.MethodNotAllowed("DELETE")
+        if self.delete_service is None:
+            raise exceptions.MethodNotAllowed("DELETE")
+        self.delete_service(instance, actor=self.request.user)
 
     @extend_schema(
         responses={

@@ -50,14 +50,9 @@ class SystemViewSet(RegistryViewSet):
     input_serializer_class = s.SystemInputSerializer
     filterset_class = SystemFilterSet
 
-    def perform_service_create(self, data):
-        return services.system_create(actor=self.request.user, **data)
-
-    def perform_service_update(self, instance, data):
-        return services.system_update(instance, actor=self.request.user, **data)
-
-    def perform_service_delete(self, instance):
-        services.system_delete(instance, actor=self.request.user)
+    create_service = staticmethod(services.system_create)
+    update_service = staticmethod(services.system_update)
+    delete_service = staticmethod(services.system_delete)
 
 
 @documented(s.AreaSerializer, s.AreaInputSerializer)
@@ -78,8 +73,7 @@ class AreaViewSet(RegistryViewSet):
         # A new area sits within its parent: an editor of the parent may add it.
         return _area_ids(data.get("parent")) or {0}
 
-    def perform_service_create(self, data):
-        return services.area_create(actor=self.request.user, **data)
+    create_service = staticmethod(services.area_create)
 
     def perform_service_update(self, instance, data):
         parent = data.get("parent", instance.parent)
@@ -93,8 +87,7 @@ class AreaViewSet(RegistryViewSet):
             and Area.objects.restrict(self.request.user, "change").filter(pk=area.pk).exists()
         )
 
-    def perform_service_delete(self, instance):
-        services.area_delete(instance, actor=self.request.user)
+    delete_service = staticmethod(services.area_delete)
 
 
 @documented(s.OrganisationSerializer, s.OrganisationInputSerializer)
@@ -117,8 +110,7 @@ class OrganisationViewSet(RegistryViewSet):
     def area_ids_for_create(self, data):
         return _area_ids(*data.get("areas", []))
 
-    def perform_service_create(self, data):
-        return services.organisation_create(actor=self.request.user, **data)
+    create_service = staticmethod(services.organisation_create)
 
     def perform_service_update(self, instance, data):
         if "areas" in data:
@@ -128,8 +120,7 @@ class OrganisationViewSet(RegistryViewSet):
                 raise ValidationError({"areas": "You may only choose areas you edit."})
         return services.organisation_update(instance, actor=self.request.user, **data)
 
-    def perform_service_delete(self, instance):
-        services.organisation_delete(instance, actor=self.request.user)
+    delete_service = staticmethod(services.organisation_delete)
 
 
 @documented(s.SuccessionSerializer, s.SuccessionInputSerializer)
@@ -148,14 +139,9 @@ class SuccessionViewSet(RegistryViewSet):
         pred = data.get("predecessor")
         return set(pred.areas.values_list("pk", flat=True)) if pred else set()
 
-    def perform_service_create(self, data):
-        return services.succession_create(actor=self.request.user, **data)
-
-    def perform_service_update(self, instance, data):
-        return services.succession_update(instance, actor=self.request.user, **data)
-
-    def perform_service_delete(self, instance):
-        services.succession_delete(instance, actor=self.request.user)
+    create_service = staticmethod(services.succession_create)
+    update_service = staticmethod(services.succession_update)
+    delete_service = staticmethod(services.succession_delete)
 
 
 @documented(s.MembershipSerializer, s.MembershipInputSerializer)
@@ -174,14 +160,9 @@ class MembershipViewSet(RegistryViewSet):
         org = data.get("organisation")
         return set(org.areas.values_list("pk", flat=True)) if org else set()
 
-    def perform_service_create(self, data):
-        return services.membership_create(actor=self.request.user, **data)
-
-    def perform_service_update(self, instance, data):
-        return services.membership_update(instance, actor=self.request.user, **data)
-
-    def perform_service_delete(self, instance):
-        services.membership_delete(instance, actor=self.request.user)
+    create_service = staticmethod(services.membership_create)
+    update_service = staticmethod(services.membership_update)
+    delete_service = staticmethod(services.membership_delete)
 
 
 @documented(s.PersonSerializer, s.PersonInputSerializer)
@@ -202,14 +183,9 @@ class PersonViewSet(RegistryViewSet):
 
         return set(list(editable_area_ids(self.request.user))[:1])
 
-    def perform_service_create(self, data):
-        return services.person_create(actor=self.request.user, **data)
-
-    def perform_service_update(self, instance, data):
-        return services.person_update(instance, actor=self.request.user, **data)
-
-    def perform_service_delete(self, instance):
-        services.person_delete(instance, actor=self.request.user)
+    create_service = staticmethod(services.person_create)
+    update_service = staticmethod(services.person_update)
+    delete_service = staticmethod(services.person_delete)
 
 
 @extend_schema_view(
@@ -242,14 +218,9 @@ class PostViewSet(RegistryViewSet):
             ids |= set(org.areas.values_list("pk", flat=True))
         return ids
 
-    def perform_service_create(self, data):
-        return services.post_create(actor=self.request.user, **data)
-
-    def perform_service_update(self, instance, data):
-        return services.post_update(instance, actor=self.request.user, **data)
-
-    def perform_service_delete(self, instance):
-        services.post_delete(instance, actor=self.request.user)
+    create_service = staticmethod(services.post_create)
+    update_service = staticmethod(services.post_update)
+    delete_service = staticmethod(services.post_delete)
 
 
 @documented(s.PostHoldingSerializer, s.PostHoldingInputSerializer)
@@ -273,8 +244,7 @@ class PostHoldingViewSet(RegistryViewSet):
             ids |= set(post.organisation.areas.values_list("pk", flat=True))
         return ids
 
-    def perform_service_create(self, data):
-        return services.post_holding_create(actor=self.request.user, **data)
+    create_service = staticmethod(services.post_holding_create)
 
     def perform_service_update(self, instance, data):
         post = data.pop("post", instance.post)
@@ -284,5 +254,4 @@ class PostHoldingViewSet(RegistryViewSet):
             )
         return services.post_holding_update(instance, actor=self.request.user, **data)
 
-    def perform_service_delete(self, instance):
-        services.post_holding_delete(instance, actor=self.request.user)
+    delete_service = staticmethod(services.post_holding_delete)
