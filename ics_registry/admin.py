@@ -30,3 +30,12 @@ class JobRunAdmin(admin.ModelAdmin):
 class SourceDocumentAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "publisher", "published_on")
     readonly_fields = ("code", "title", "publisher", "published_on")
+
+
+def _superusers_only(request) -> bool:
+    """The admin is for superusers; staff and area editors change the registry through its pages."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+admin.site.site_header = "ICS Registry administration"
