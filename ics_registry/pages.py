@@ -1,8 +1,10 @@
 """Site-wide pages: home and the list of source documents."""
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from .models import SourceDocument
+from .models import JobRun, SourceDocument
 
 
 def home(request):
@@ -13,3 +15,11 @@ def home(request):
 
 def sources(request):
     return render(request, "sources.html", {"documents": list(SourceDocument.objects.order_by("code"))})
+
+
+@login_required
+def jobs(request):
+    """The latest runs of the background jobs, for staff to see what ran and how it ended."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return render(request, "jobs.html", {"runs": list(JobRun.objects.order_by("-started_at")[:100])})

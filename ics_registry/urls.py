@@ -9,6 +9,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("sources/", pages.sources, name="sources"),
     path("healthz", health.healthz, name="healthz"),
+    path("jobs/", pages.jobs, name="jobs"),
     path(
         "accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"
     ),
