@@ -8,7 +8,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are issued and revoked with manage.py; the admin lists them (never the token itself)."""
 
     list_display = ("prefix", "name", "user", "read_only", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "key_hash", "user", "name", "read_only", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = (
+        "prefix",
+        "key_hash",
+        "user",
+        "name",
+        "read_only",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .history import events_for
-from .permissions import ADD, CHANGE, DELETE, can_write_in_areas
+from .permissions import ADD, CHANGE, DELETE, OUT_OF_SCOPE, can_write_in_areas, still_in_scope
 
 
 def django_error_detail(exc: DjangoValidationError):
@@ -108,6 +108,8 @@ class RegistryViewSet(
     rights. Subclasses name the input serializer and the service calls."""
 
     input_serializer_class: type[serializers.Serializer] | None = None
+    # A new record must land in the creator's own areas (see still_in_scope).
+    scope_checked = True
     lookup_value_regex = r"[0-9]+"
     # JSON only: form encodings cannot carry nested fields such as `sources`, which DRF then
     # dropped without a word (201, sources []). Anything else is a 415.
@@ -129,7 +131,9 @@ class RegistryViewSet(
         # With no filter in the query string there is nothing to validate or apply: skip building
         # the FilterSet (its form costs more than the rest of a list request).
         filterset_class = getattr(self, "filterset_class", None)
-        if filterset_class is not None and not set(self.request.query_params) & set(filterset_class.base_filters):
+        if filterset_class is not None and not set(self.request.query_params) & set(
+            filterset_class.base_filters
+        ):
             return queryset
         return super().filter_queryset(queryset)
 
@@ -146,6 +150,9 @@ class RegistryViewSet(
         return super().get_object()
 
     # Writes -------------------------------------------------------------------------------
+    def may_create(self, data) -> bool:
+        return can_write_in_areas(self.request.user, self.queryset.model, ADD, self.area_ids_for_create(data))
+
     def area_ids_for_create(self, data) -> set[int]:
         return set()
 
@@ -153,11 +160,12 @@ class RegistryViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         model = self.queryset.model
-        if not can_write_in_areas(
-            request.user, model, ADD, self.area_ids_for_create(serializer.validated_data)
-        ):
+        if not self.may_create(serializer.validated_data):
             raise exceptions.PermissionDenied("You may not add records here.")
-        instance = self.perform_service_create(serializer.validated_data)
+        with transaction.atomic():
+            instance = self.perform_service_create(serializer.validated_data)
+            if self.scope_checked and not still_in_scope(request.user, model, instance.pk):
+                raise exceptions.ValidationError({"non_field_errors": [OUT_OF_SCOPE]})
         output = self.serializer_class(instance, context=self.get_serializer_context())
         return Response(output.data, status=status.HTTP_201_CREATED)
 
@@ -166,7 +174,10 @@ class RegistryViewSet(
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        instance = self.perform_service_update(instance, serializer.validated_data)
+        with transaction.atomic():
+            instance = self.perform_service_update(instance, serializer.validated_data)
+            if not still_in_scope(request.user, self.queryset.model, instance.pk):
+                raise exceptions.ValidationError({"non_field_errors": [OUT_OF_SCOPE]})
         output = self.serializer_class(instance, context=self.get_serializer_context())
         return Response(output.data)
 
@@ -208,7 +219,7 @@ class RegistryViewSet(
     def history(self, request, *args, **kwargs):
         """Every change to this record: when, by whom, each field before and after."""
         instance = self.get_object()
-        events = events_for(instance)
+        events = events_for(instance, show_actors=request.user.is_authenticated)
         return Response(
             [
                 {"when": e["when"], "label": e["label"], "actor": e["actor"], "changes": e["changes"]}

@@ -18,7 +18,7 @@ def parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
         return None
 

@@ -1,16 +1,10 @@
-"""Site-wide pages: home and the list of source documents."""
+"""Site-wide pages: the list of source documents and the background job runs."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from .models import JobRun, SourceDocument
-
-
-def home(request):
-    from organisations.selectors import system_list  # the URL layer wires the apps together
-
-    return render(request, "home.html", {"systems": list(system_list().order_by("name"))})
 
 
 def sources(request):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -42,13 +43,17 @@ def editable_area_ids(user) -> frozenset[int]:
     from django.apps import apps
     from guardian.shortcuts import get_objects_for_user
 
-    area_model = apps.get_model("organisations", "Area")
+    area_model = apps.get_model(settings.REGISTRY_SCOPE_MODEL)
     granted = get_objects_for_user(
         user, AREA_EDITOR_PERMISSION, klass=area_model, with_superuser=False, accept_global_perms=False
     ).values("pk")
     ids = frozenset(
         area_model.objects.filter(
-            Q(pk__in=granted) | Q(parent__in=granted) | Q(parent__parent__in=granted)
+            Q(pk__in=granted)
+            | Q(parent__in=granted)
+            | Q(parent__parent__in=granted)
+            # a footprint defined as a set of areas covers those areas too
+            | Q(footprint_links__footprint__in=granted)
         ).values_list("pk", flat=True)
     )
     setattr(user, _CACHE_ATTR, ids)
@@ -112,3 +117,13 @@ class RegistryApiPermission(BasePermission):
             return True
         action = {"POST": ADD, "DELETE": DELETE}.get(request.method, CHANGE)
         return may_write_at_all(request.user, model, action)
+
+
+OUT_OF_SCOPE = "This change would put the record outside the areas you edit."
+
+
+def still_in_scope(user, model: type[models.Model], pk) -> bool:
+    """After a write: may this user still change the record? A write that would move a record
+    out of the writer's own areas is refused (and rolled back) by the caller."""
+    forget_cached_grants(user)
+    return model.objects.restrict(user, CHANGE).filter(pk=pk).exists()

@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from organisations import views as organisation_views
+
 from . import health, pages
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", organisation_views.home, name="home"),
     path("sources/", pages.sources, name="sources"),
     path("healthz", health.healthz, name="healthz"),
     path("jobs/", pages.jobs, name="jobs"),

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.forms import ModelForm
 from django.http import Http404, HttpResponseRedirect
 from django.views.generic import DetailView, FormView, ListView
 
 from .history import events_for
-from .permissions import ADD, CHANGE, VIEW, may_write_at_all
+from .permissions import ADD, CHANGE, OUT_OF_SCOPE, VIEW, may_write_at_all, still_in_scope
 
 
 class RestrictedMixin:
@@ -105,7 +106,7 @@ class HistoryView(RestrictedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["events"] = events_for(context["object"])
+        context["events"] = events_for(context["object"], show_actors=self.request.user.is_authenticated)
         context["model_label"] = self.model._meta.verbose_name
         return context
 
@@ -117,6 +118,8 @@ class ServiceFormView(LoginRequiredMixin, RestrictedMixin, FormView):
     action = CHANGE
     title = ""
     object = None
+    # A record written here must stay in the writer's own areas (see still_in_scope).
+    scope_checked = True
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -142,7 +145,10 @@ class ServiceFormView(LoginRequiredMixin, RestrictedMixin, FormView):
 
     def form_valid(self, form):
         try:
-            obj = self.call_service(form)
+            with transaction.atomic():
+                obj = self.call_service(form)
+                if self.scope_checked and not still_in_scope(self.request.user, self.model, obj.pk):
+                    raise ValidationError(OUT_OF_SCOPE)
         except (PermissionDenied, ValidationError) as exc:
             if isinstance(exc, PermissionDenied):
                 form.add_error(None, str(exc) or "You may not make this change.")

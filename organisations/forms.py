@@ -26,8 +26,8 @@ class SourcedForm(ServiceModelForm):
         return self.cleaned_data.get("sources") or []
 
 
-def _editable_areas(user):
-    if has_global_permission(user, Organisation, "change"):
+def _editable_areas(user, model):
+    if has_global_permission(user, model, "change"):
         return Area.objects.select_related("system").order_by("system__name", "tier", "name")
     return (
         Area.objects.restrict(user, "change")
@@ -78,7 +78,7 @@ class OrganisationForm(SourcedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["areas"].queryset = _editable_areas(self.user)
+        self.fields["areas"].queryset = _editable_areas(self.user, Organisation)
         if self.instance.pk:
             self.initial["areas"] = list(self.instance.areas.values_list("pk", flat=True))
 
@@ -107,7 +107,7 @@ class PostForm(SourcedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = _editable_areas(self.user)
+        self.fields["area"].queryset = _editable_areas(self.user, Post)
         orgs = Organisation.objects.order_by("name")
         if not has_global_permission(self.user, Post, "change"):
             orgs = Organisation.objects.restrict(self.user, "change").order_by("name")

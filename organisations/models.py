@@ -104,6 +104,9 @@ class Area(SourcedModel, PeriodModel):
 
     objects = querysets.AreaQuerySet.as_manager()
 
+    # Changes to a footprint's members appear in its history (ics_registry.history.events_for).
+    HISTORY_LINKS = (("organisations.AreaMemberEvent", "footprint_id", "member_id", "organisations.Area", "members"),)
+
     class Meta:
         ordering = ["system__name", "tier", "name"]
         permissions = [("edit_area", "Can edit the records of this area and the areas within it")]
@@ -193,6 +196,11 @@ class Organisation(SourcedModel, PeriodModel):
     )
 
     objects = querysets.OrganisationQuerySet.as_manager()
+
+    # Changes to the areas it serves appear in its history (ics_registry.history.events_for).
+    HISTORY_LINKS = (
+        ("organisations.OrganisationAreaEvent", "organisation_id", "area_id", "organisations.Area", "areas"),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -23,13 +23,14 @@ from .models import (
 BRIEF_AREA_FIELDS = ("id", "name", "tier", "ons_code", "system_id")
 
 
-def system_list():
-    return System.objects.annotate(
-        # Places are the localities proper; a footprint made of other areas is not one more place.
-        place_count=Count(
-            "areas", filter=Q(areas__tier=Tier.LOCALITY) & ~Q(areas__kind=AreaKind.OTHER), distinct=True
-        ),
-    )
+def system_list(on: dt.date | None = None):
+    # Places are the localities proper; a footprint made of other areas is not one more place.
+    places = Q(areas__tier=Tier.LOCALITY) & ~Q(areas__kind=AreaKind.OTHER)
+    if on is not None:
+        places &= (Q(areas__start_date__isnull=True) | Q(areas__start_date__lte=on)) & (
+            Q(areas__end_date__isnull=True) | Q(areas__end_date__gte=on)
+        )
+    return System.objects.annotate(place_count=Count("areas", filter=places, distinct=True))
 
 
 def area_list():

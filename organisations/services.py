@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from ics_registry.history import actor_context
+from ics_registry.permissions import editable_area_ids, has_global_permission
 from ics_registry.services import apply_changes, delete, save
 
 from .choices import Tier
@@ -168,6 +169,11 @@ def _check_area(area: Area, members: Iterable[Area] | None) -> None:
 def _set_members(area: Area, members: Iterable[Area], actor) -> None:
     wanted = {m.pk for m in members}
     existing = set(area.member_links.values_list("member_id", flat=True))
+    if actor is not None and not has_global_permission(actor, Area, "change"):
+        outside = sorted(wanted - existing - editable_area_ids(actor))
+        if outside:
+            names = ", ".join(Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True))
+            raise ValidationError({"members": f"You may only choose areas you edit (not {names})."})
     with actor_context(actor, service="area_members"):
         area.member_links.exclude(member_id__in=wanted).delete()
         AreaMember.objects.bulk_create(
@@ -275,6 +281,15 @@ def _check_organisation(org: Organisation) -> None:
 def _set_areas(org: Organisation, areas: Iterable[Area], actor) -> None:
     wanted = {a.pk for a in areas}
     existing = set(org.area_links.values_list("area_id", flat=True))
+    if actor is not None and not has_global_permission(actor, Organisation, "change"):
+        # An area editor speaks only for their own areas: links to other areas stay as they are,
+        # and they may not add one.
+        scope = editable_area_ids(actor)
+        outside = sorted(wanted - existing - scope)
+        if outside:
+            names = ", ".join(Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True))
+            raise ValidationError({"areas": f"You may only choose areas you edit (not {names})."})
+        wanted = (wanted & scope) | (existing - scope)
     with actor_context(actor, service="organisation_areas"):
         org.area_links.exclude(area_id__in=wanted).delete()
         OrganisationArea.objects.bulk_create(
@@ -659,9 +674,13 @@ def post_holding_create(
 def post_holding_update(holding: PostHolding, *, actor, **changes) -> PostHolding:
     if "sources" in changes:
         changes["sources"] = _check_sources(changes["sources"])
+    # No position given means "any free place", as when the holding was recorded.
+    choose_position = "position" in changes and changes["position"] is None
+    if choose_position:
+        del changes["position"]
     apply_changes(holding, changes, ("person", "position", "is_acting", *PERIOD, *SOURCED))
     Post.objects.select_for_update().filter(pk=holding.post_id).first()
-    _check_holding(holding, choose_position=False)
+    _check_holding(holding, choose_position=choose_position)
     return save(holding, actor=actor, service="post_holding_update", code_fields=CODE_FIELDS)
 
 

@@ -18,6 +18,13 @@ from .filtersets import AreaFilterSet, OrganisationFilterSet, PersonFilterSet, S
 from .forms import AreaForm, OrganisationForm, PersonForm, PostForm, PostHoldingForm
 from .models import Area, Organisation, Person, Post, PostHolding, System
 
+
+def home(request):
+    """The front page: what the registry is, and the systems in it as at the chosen date."""
+    systems = list(selectors.system_list(request.as_at).restrict(request.user, "view").order_by("name"))
+    return render(request, "home.html", {"systems": systems})
+
+
 # --- Systems -------------------------------------------------------------------------------
 
 
@@ -28,7 +35,7 @@ class SystemListView(RegistryListView):
     dated = False
 
     def base_queryset(self):
-        return selectors.system_list().order_by("name")
+        return selectors.system_list(self.request.as_at).order_by("name")
 
 
 class SystemDetailView(RegistryDetailView):
@@ -164,6 +171,7 @@ class PersonCreateView(ServiceFormView):
     model = Person
     form_class = PersonForm
     action = ADD
+    scope_checked = False  # a new person holds no post yet, so is in nobody's areas
 
     def call_service(self, form):
         return services.person_create(actor=self.request.user, **form.changes())
@@ -267,19 +275,30 @@ class PostHoldingEditView(ServiceFormView):
 
 
 def search(request):
-    """Names and codes across systems, areas, organisations, people and posts."""
+    """Names and codes across systems, areas, organisations, people and posts, as at the chosen date."""
     query = request.GET.get("q", "").strip()[:100]
+    on, user = request.as_at, request.user
     results = {}
     if query:
         results = {
             "systems": list(
-                System.objects.filter(Q(name__icontains=query) | Q(short_name__iexact=query))[:20]
+                System.objects.restrict(user, "view")
+                .filter(Q(name__icontains=query) | Q(short_name__iexact=query))
+                .order_by("name")[:20]
             ),
-            "areas": list(selectors.area_list().search(query).order_by("name")[:50]),
-            "organisations": list(Organisation.objects.search(query).order_by("name")[:50]),
-            "people": list(Person.objects.search(query).order_by("name")[:50]),
+            "areas": list(
+                selectors.area_list().restrict(user, "view").as_at(on).search(query).order_by("name")[:50]
+            ),
+            "organisations": list(
+                Organisation.objects.restrict(user, "view").as_at(on).search(query).order_by("name")[:50]
+            ),
+            "people": list(Person.objects.restrict(user, "view").search(query).order_by("name")[:50]),
             "posts": list(
-                Post.objects.search(query).select_related("organisation", "area").order_by("title")[:50]
+                Post.objects.restrict(user, "view")
+                .as_at(on)
+                .search(query)
+                .select_related("organisation", "area")
+                .order_by("title")[:50]
             ),
         }
     total = sum(len(v) for v in results.values())

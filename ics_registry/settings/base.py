@@ -106,6 +106,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# The model whose object permission makes someone an editor of a part of the registry.
+REGISTRY_SCOPE_MODEL = "organisations.Area"
 ANONYMOUS_USER_NAME = None  # guardian: anonymous visitors get no object permissions
 GUARDIAN_RAISE_403 = False
 GUARDIAN_MONKEY_PATCH_USER = False

@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 
 from ics_registry.api_base import ERROR_RESPONSES, ErrorSerializer, RegistryViewSet
 from ics_registry.as_at import today
+from ics_registry.permissions import ADD, may_write_at_all
 
 from .. import selectors, services
 from ..filtersets import (
@@ -111,14 +112,7 @@ class OrganisationViewSet(RegistryViewSet):
         return _area_ids(*data.get("areas", []))
 
     create_service = staticmethod(services.organisation_create)
-
-    def perform_service_update(self, instance, data):
-        if "areas" in data:
-            from ics_registry.permissions import CHANGE, can_write_in_areas
-
-            if not can_write_in_areas(self.request.user, Organisation, CHANGE, _area_ids(*data["areas"])):
-                raise ValidationError({"areas": "You may only choose areas you edit."})
-        return services.organisation_update(instance, actor=self.request.user, **data)
+    update_service = staticmethod(services.organisation_update)  # keeps links outside an editor's areas
 
     delete_service = staticmethod(services.organisation_delete)
 
@@ -177,11 +171,12 @@ class PersonViewSet(RegistryViewSet):
     def base_queryset(self):
         return Person.objects.order_by("name", "pk")
 
-    def area_ids_for_create(self, data):
-        # People are not tied to an area until they hold a post: any area editor may add one.
-        from ics_registry.permissions import editable_area_ids
+    # People belong to areas only through the posts they hold, so a new person is in nobody's
+    # areas yet: anyone who may edit some area may add one.
+    scope_checked = False
 
-        return set(list(editable_area_ids(self.request.user))[:1])
+    def may_create(self, data) -> bool:
+        return may_write_at_all(self.request.user, Person, ADD)
 
     create_service = staticmethod(services.person_create)
     update_service = staticmethod(services.person_update)
