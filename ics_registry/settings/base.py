@@ -3,9 +3,10 @@ the environment; the variables are listed in README.md and in docker-compose.yml
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured  # noqa: F401  (used by the settings that import *)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -87,12 +88,10 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "ics_registry.forms.NHSUKFormRenderer"
 
-DATABASE_URL = env("DATABASE_URL")
-if not DATABASE_URL:
-    raise ImproperlyConfigured(
-        "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded PostgreSQL, "
-        "or point DATABASE_URL at a PostgreSQL server."
-    )
+# Without DATABASE_URL, the embedded PostgreSQL that `make run` / `make test` keep under ./var/
+# (its unix socket lives in the data folder); production settings require DATABASE_URL.
+EMBEDDED_DATABASE_URL = "postgres://postgres@{}/ics_registry".format(quote(str(BASE_DIR / "var" / "pgdata"), safe=""))
+DATABASE_URL = env("DATABASE_URL") or EMBEDDED_DATABASE_URL
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,

@@ -4,6 +4,8 @@ from .base import *  # noqa: F403
 from .base import env, env_bool
 
 DEBUG = False
+if not env("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must point at the deployment's PostgreSQL.")  # noqa: F405
 if not SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random value of 50 or more characters.")  # noqa: F405
 

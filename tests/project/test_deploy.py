@@ -59,3 +59,13 @@ def test_production_refuses_a_short_secret_key(database_url):
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set to a random value of 50 or more characters." in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    env = production_env()
+    env.pop("DATABASE_URL", None)
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at the deployment's PostgreSQL." in result.stderr
