@@ -45,5 +45,14 @@ class OrganisationAdmin(ReadOnlyAdmin):
     search_fields = ("name", "ods_code")
 
 
-for model in (System, AreaMember, OrganisationArea, Succession, PartnershipMembership, Person, Post, PostHolding):
+for model in (
+    System,
+    AreaMember,
+    OrganisationArea,
+    Succession,
+    PartnershipMembership,
+    Person,
+    Post,
+    PostHolding,
+):
     admin.site.register(model, ReadOnlyAdmin)

@@ -40,9 +40,7 @@ class OrganisationFilterSet(AsOfFilterMixin, RegistryFilterSet):
         method="filter_system",
         help_text="Serving an area of this system (id).",
     )
-    area = IdFilter(
-        queryset=Area.objects.all(), method="filter_area", help_text="Serving this area (id)."
-    )
+    area = IdFilter(queryset=Area.objects.all(), method="filter_area", help_text="Serving this area (id).")
     code = django_filters.CharFilter(field_name="ods_code", lookup_expr="iexact", help_text="ODS code.")
 
     class Meta:
@@ -63,12 +61,8 @@ class SuccessionFilterSet(RegistryFilterSet):
     organisation = IdFilter(
         queryset=Organisation.objects.all(), method="filter_organisation", help_text="Either side (id)."
     )
-    predecessor = IdFilter(
-        queryset=Organisation.objects.all(), help_text="Predecessor (id)."
-    )
-    successor = IdFilter(
-        queryset=Organisation.objects.all(), help_text="Successor (id)."
-    )
+    predecessor = IdFilter(queryset=Organisation.objects.all(), help_text="Predecessor (id).")
+    successor = IdFilter(queryset=Organisation.objects.all(), help_text="Successor (id).")
     as_of = django_filters.DateFilter(
         field_name="effective_date",
         lookup_expr="lte",
@@ -87,9 +81,7 @@ class SuccessionFilterSet(RegistryFilterSet):
 class MembershipFilterSet(AsOfFilterMixin, RegistryFilterSet):
     q = None
     system = IdFilter(queryset=System.objects.all(), help_text="The system (id).")
-    organisation = IdFilter(
-        queryset=Organisation.objects.all(), help_text="The partner (id)."
-    )
+    organisation = IdFilter(queryset=Organisation.objects.all(), help_text="The partner (id).")
     category = django_filters.ChoiceFilter(
         choices=MembershipCategory.choices, help_text="The partnership category."
     )
@@ -106,9 +98,7 @@ class PersonFilterSet(RegistryFilterSet):
 
 
 class PostFilterSet(AsOfFilterMixin, RegistryFilterSet):
-    organisation = IdFilter(
-        queryset=Organisation.objects.all(), help_text="Organisation (id)."
-    )
+    organisation = IdFilter(queryset=Organisation.objects.all(), help_text="Organisation (id).")
     area = IdFilter(queryset=Area.objects.all(), help_text="Area (id).")
     system = IdFilter(
         queryset=System.objects.all(),

@@ -32,7 +32,10 @@ class System(SourcedModel):
     name = models.CharField(max_length=200, unique=True, help_text="Full name, e.g. Greater Manchester.")
     short_name = models.CharField(max_length=20, unique=True, help_text='Short name, e.g. "GM" or "C&M".')
     ods_code = models.CharField(
-        "ODS code", max_length=10, blank=True, help_text="NHS ODS code of the system, where known; empty when not known."
+        "ODS code",
+        max_length=10,
+        blank=True,
+        help_text="NHS ODS code of the system, where known; empty when not known.",
     )
     population_estimate = models.PositiveIntegerField(
         null=True, blank=True, help_text="Approximate population served, as a source states it."
@@ -90,7 +93,10 @@ class Area(SourcedModel, PeriodModel):
         null=True, blank=True, help_text="Approximate population, as a source states it."
     )
     ons_code = models.CharField(
-        "ONS code", max_length=12, blank=True, help_text="ONS geography code (local authorities), where known."
+        "ONS code",
+        max_length=12,
+        blank=True,
+        help_text="ONS geography code (local authorities), where known.",
     )
     members = models.ManyToManyField(
         "self",
@@ -105,7 +111,9 @@ class Area(SourcedModel, PeriodModel):
     objects = querysets.AreaQuerySet.as_manager()
 
     # Changes to a footprint's members appear in its history (ics_registry.history.events_for).
-    HISTORY_LINKS = (("organisations.AreaMemberEvent", "footprint_id", "member_id", "organisations.Area", "members"),)
+    HISTORY_LINKS = (
+        ("organisations.AreaMemberEvent", "footprint_id", "member_id", "organisations.Area", "members"),
+    )
 
     class Meta:
         ordering = ["system__name", "tier", "name"]
@@ -185,7 +193,10 @@ class Organisation(SourcedModel, PeriodModel):
         max_length=40, choices=OrganisationKind.choices, help_text="What kind of organisation."
     )
     ods_code = models.CharField(
-        "ODS code", max_length=10, blank=True, help_text="NHS Organisation Data Service code, unique when present."
+        "ODS code",
+        max_length=10,
+        blank=True,
+        help_text="NHS Organisation Data Service code, unique when present.",
     )
     areas = models.ManyToManyField(
         Area,

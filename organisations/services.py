@@ -172,7 +172,9 @@ def _set_members(area: Area, members: Iterable[Area], actor) -> None:
     if actor is not None and not has_global_permission(actor, Area, "change"):
         outside = sorted(wanted - existing - editable_area_ids(actor))
         if outside:
-            names = ", ".join(Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True))
+            names = ", ".join(
+                Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True)
+            )
             raise ValidationError({"members": f"You may only choose areas you edit (not {names})."})
     with actor_context(actor, service="area_members"):
         area.member_links.exclude(member_id__in=wanted).delete()
@@ -231,6 +233,15 @@ def area_update(area: Area, *, actor, members: Iterable[Area] | None = None, **c
         changes["ons_code"] = _normalise_code(changes["ons_code"])
     if "sources" in changes:
         changes["sources"] = _check_sources(changes["sources"])
+    new_parent = changes.get("parent", area.parent)
+    if (
+        actor is not None
+        and new_parent != area.parent
+        and not has_global_permission(actor, Area, "change")
+        and (new_parent is None or new_parent.pk not in editable_area_ids(actor))
+    ):
+        # An area editor may rearrange areas within their own areas, not hand one to another.
+        raise ValidationError({"parent": "You may not move an area outside the areas you edit."})
     apply_changes(
         area,
         changes,
@@ -287,7 +298,9 @@ def _set_areas(org: Organisation, areas: Iterable[Area], actor) -> None:
         scope = editable_area_ids(actor)
         outside = sorted(wanted - existing - scope)
         if outside:
-            names = ", ".join(Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True))
+            names = ", ".join(
+                Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True)
+            )
             raise ValidationError({"areas": f"You may only choose areas you edit (not {names})."})
         wanted = (wanted & scope) | (existing - scope)
     with actor_context(actor, service="organisation_areas"):
@@ -672,6 +685,11 @@ def post_holding_create(
 
 @transaction.atomic
 def post_holding_update(holding: PostHolding, *, actor, **changes) -> PostHolding:
+    if "post" in changes:
+        if changes.pop("post") != holding.post:
+            raise ValidationError(
+                {"post": "A holding cannot move to another post; end it and record a new one."}
+            )
     if "sources" in changes:
         changes["sources"] = _check_sources(changes["sources"])
     # No position given means "any free place", as when the holding was recorded.

@@ -203,7 +203,10 @@ class OrganisationRows:
                 "end_date": row["end_date"].isoformat() if row["end_date"] else None,
                 "areas": areas.get(row["id"], []),
                 "sources": [
-                    {"document": item.get("document", ""), **{k: item[k] for k in ("section", "note") if k in item}}
+                    {
+                        "document": item.get("document", ""),
+                        **{k: item[k] for k in ("section", "note") if k in item},
+                    }
                     for item in row["sources"] or []
                 ],
                 "is_incomplete": row["is_incomplete"],

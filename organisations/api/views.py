@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
 from ics_registry.api_base import ERROR_RESPONSES, ErrorSerializer, RegistryViewSet
@@ -76,18 +75,7 @@ class AreaViewSet(RegistryViewSet):
 
     create_service = staticmethod(services.area_create)
 
-    def perform_service_update(self, instance, data):
-        parent = data.get("parent", instance.parent)
-        if "parent" in data and parent != instance.parent and not self._may_edit(parent):
-            raise ValidationError({"parent": "You may not move an area outside the areas you edit."})
-        return services.area_update(instance, actor=self.request.user, **data)
-
-    def _may_edit(self, area):
-        return (
-            area is not None
-            and Area.objects.restrict(self.request.user, "change").filter(pk=area.pk).exists()
-        )
-
+    update_service = staticmethod(services.area_update)  # refuses moving an area out of an editor's areas
     delete_service = staticmethod(services.area_delete)
 
 
@@ -106,7 +94,9 @@ class OrganisationViewSet(RegistryViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         page = self.paginate_queryset(s.OrganisationRows.page(queryset))
-        return self.get_paginated_response(s.OrganisationRows.represent(list(page), self.get_serializer_context()))
+        return self.get_paginated_response(
+            s.OrganisationRows.represent(list(page), self.get_serializer_context())
+        )
 
     def area_ids_for_create(self, data):
         return _area_ids(*data.get("areas", []))
@@ -241,12 +231,5 @@ class PostHoldingViewSet(RegistryViewSet):
 
     create_service = staticmethod(services.post_holding_create)
 
-    def perform_service_update(self, instance, data):
-        post = data.pop("post", instance.post)
-        if post != instance.post:
-            raise ValidationError(
-                {"post": "A holding cannot move to another post; end it and record a new one."}
-            )
-        return services.post_holding_update(instance, actor=self.request.user, **data)
-
+    update_service = staticmethod(services.post_holding_update)
     delete_service = staticmethod(services.post_holding_delete)

@@ -97,3 +97,17 @@ def test_a_refused_update_keeps_the_members(staff_user, refused):
     refused(lambda: area_update(footprint, kind="bogus", members=[other], actor=staff_user), footprint)
 
     assert list(footprint.members.all()) == [link.member]
+
+
+def test_an_area_editor_may_not_move_their_area_under_another(stockport_editor, reference):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from organisations.services import area_update
+
+    stockport = reference.area("Stockport")
+    with pytest.raises(ValidationError) as refused:
+        area_update(stockport, actor=stockport_editor, parent=reference.area("Bury"))
+    assert refused.value.message_dict == {"parent": ["You may not move an area outside the areas you edit."]}
+    stockport.refresh_from_db()
+    assert stockport.parent.tier == "system"

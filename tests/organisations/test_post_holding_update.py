@@ -72,7 +72,7 @@ def test_moving_a_holding_to_another_post_is_not_a_correction(staff_user, refuse
 
     errors = refused(lambda: post_holding_update(holding, post=other, actor=staff_user), holding)
 
-    assert errors == {"post": ["This field cannot be changed here."]}
+    assert errors == {"post": ["A holding cannot move to another post; end it and record a new one."]}
 
 
 def test_invalid_sources_are_refused(staff_user, refused):
