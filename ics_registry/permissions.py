@@ -1,9 +1,11 @@
 """One permission mechanism for every view and API route.
 
 Every model users can see has `Model.objects.restrict(user, action)`. Reading the registry is
-public. Changing it needs either a model permission (staff editors, superusers: everywhere) or an
+public. Changing it needs a model permission (staff editors, superusers: everywhere), or an
 object permission on an *area* (an area editor: that area, the areas within it, and the records
-that belong to them). Each queryset says how its records belong to areas in `area_scope_q()`.
+that belong to them), or an object permission on a *container* (a body's secretary: the records
+that belong to that body). Each queryset says how its records belong to areas in
+`area_scope_q()`, and to a container in `container_field` (None: containers give no rights).
 
 Anything a user may not act on is simply absent from the queryset, so a view answers 404 for a
 forbidden object exactly as for a missing one.
@@ -22,6 +24,7 @@ VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
 AREA_EDITOR_PERMISSION = "organisations.edit_area"
 _CACHE_ATTR = "_registry_editable_area_ids"
+_CONTAINER_CACHE_ATTR = "_registry_maintained_container_ids"
 
 
 def has_global_permission(user, model: type[models.Model], action: str) -> bool:
@@ -60,25 +63,74 @@ def editable_area_ids(user) -> frozenset[int]:
     return ids
 
 
+def maintained_container_ids(user) -> frozenset[int]:
+    """Ids of the containers (bodies) a user maintains through an object permission on each."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, _CONTAINER_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from django.apps import apps
+    from guardian.shortcuts import get_objects_for_user
+
+    container_model = apps.get_model(settings.REGISTRY_CONTAINER_MODEL)
+    ids = frozenset(
+        get_objects_for_user(
+            user,
+            settings.REGISTRY_CONTAINER_PERMISSION,
+            klass=container_model,
+            with_superuser=False,
+            accept_global_perms=False,
+        ).values_list("pk", flat=True)
+    )
+    setattr(user, _CONTAINER_CACHE_ATTR, ids)
+    return ids
+
+
 def forget_cached_grants(user) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _CONTAINER_CACHE_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
-def can_write_in_areas(user, model: type[models.Model], action: str, area_ids: Iterable[int]) -> bool:
-    """May this user create (or change) a record of `model` that belongs to all these areas?"""
+def container_field(model: type[models.Model]) -> str | None:
+    """How a model's records belong to a container, or None when containers give no rights over it."""
+    return getattr(model._default_manager.get_queryset(), "container_field", None)
+
+
+def can_write_in_areas(
+    user,
+    model: type[models.Model],
+    action: str,
+    area_ids: Iterable[int],
+    container_ids: Iterable[int] = (),
+) -> bool:
+    """May this user create (or change) a record of `model` that belongs to all these areas, or
+    to these containers?"""
     if has_global_permission(user, model, action):
         return True
     area_ids = set(area_ids)
     scope = editable_area_ids(user)
-    return bool(area_ids) and bool(scope) and area_ids <= scope
+    if area_ids and scope and area_ids <= scope:
+        return True
+    container_ids = set(container_ids)
+    if container_ids and container_field(model) is not None:
+        maintained = maintained_container_ids(user)
+        return bool(maintained) and container_ids <= maintained
+    return False
 
 
 def may_write_at_all(user, model: type[models.Model], action: str) -> bool:
-    return has_global_permission(user, model, action) or bool(editable_area_ids(user))
+    return (
+        has_global_permission(user, model, action)
+        or bool(editable_area_ids(user))
+        or (container_field(model) is not None and bool(maintained_container_ids(user)))
+    )
 
 
 class RestrictedQuerySet(models.QuerySet):
+    container_field: str | None = None
+
     def area_scope_q(self, area_ids: frozenset[int]) -> Q:
         """How a record belongs to an area; records that belong to none are editable by staff only."""
         return Q(pk__in=[])
@@ -91,9 +143,15 @@ class RestrictedQuerySet(models.QuerySet):
         if has_global_permission(user, self.model, action):
             return self
         area_ids = editable_area_ids(user)
-        if not area_ids:
+        container_ids = maintained_container_ids(user) if self.container_field else frozenset()
+        if not area_ids and not container_ids:
             return self.none()
-        matching = self.model._base_manager.filter(self.area_scope_q(area_ids)).values("pk")
+        scope = Q(pk__in=[])
+        if area_ids:
+            scope |= self.area_scope_q(area_ids)
+        if container_ids:
+            scope |= Q(**{f"{self.container_field}__in": container_ids})
+        matching = self.model._base_manager.filter(scope).values("pk")
         return self.filter(pk__in=matching)
 
 

@@ -42,7 +42,9 @@ def _sourced(row) -> dict:
 
 
 @transaction.atomic
-def load_reference_data(path: Path = REFERENCE_FILE, actor=None) -> Counter:
+def load_reference_data(path: Path = REFERENCE_FILE, actor=None, keys: dict | None = None) -> Counter:
+    """Load the registry. `keys`, when given, is filled with the records by their YAML keys
+    (systems, areas, organisations, people, posts) for the loaders of the layers above."""
     data = yaml.safe_load(path.read_text())
     created: Counter = Counter()
     with actor_context(actor, command="load_reference_data"):
@@ -186,6 +188,8 @@ def load_reference_data(path: Path = REFERENCE_FILE, actor=None) -> Counter:
                 )
                 created["posts"] += 1
             posts[row["key"]] = post
+        if keys is not None:
+            keys.update(systems=systems, areas=areas, organisations=organisations, people=people, posts=posts)
 
         for row in data.get("post_holdings", []):
             post, person = posts[row["post"]], people[row["person"]]

@@ -14,7 +14,7 @@ from ics_registry.tokens import token_issue
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference registry once for the whole session (it is read by most tests)."""
-    from organisations.reference import load_reference_data
+    from governance.reference import load_reference_data
 
     with django_db_blocker.unblock():
         load_reference_data()
@@ -49,7 +49,9 @@ def staff_user(db, django_user_model):
     """A registry editor: staff with model permissions to change everything in the registry."""
     user = _user(django_user_model, "staff", is_staff=True)
     group, _ = Group.objects.get_or_create(name="Registry editors")
-    group.permissions.set(Permission.objects.filter(content_type__app_label="organisations"))
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["organisations", "governance"])
+    )
     user.groups.add(group)
     return user
 
@@ -94,5 +96,19 @@ def api_as():
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
         return client
+
+    return make
+
+
+@pytest.fixture
+def secretary_of(db, django_user_model):
+    """secretary_of(body) → a user who maintains that body (its seats, holdings, status, terms of
+    reference) and nothing else."""
+    from governance.services import body_secretary_grant
+
+    def make(body, username=None):
+        user = _user(django_user_model, username or f"secretary-{body.pk}")
+        body_secretary_grant(user=user, body=body)
+        return user
 
     return make

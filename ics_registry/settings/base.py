@@ -107,6 +107,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 # The model whose object permission makes someone an editor of a part of the registry.
 REGISTRY_SCOPE_MODEL = "organisations.Area"
+# A body's secretary holds this object permission on the body (see ics_registry/permissions.py).
+REGISTRY_CONTAINER_MODEL = "governance.Body"
+REGISTRY_CONTAINER_PERMISSION = "governance.maintain_body"
 ANONYMOUS_USER_NAME = None  # guardian: anonymous visitors get no object permissions
 GUARDIAN_RAISE_403 = False
 GUARDIAN_MONKEY_PATCH_USER = False
@@ -164,6 +167,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "organisations.choices.OrganisationKind",
         "AreaKindEnum": "organisations.choices.AreaKind",
+        "BodyKindEnum": "governance.choices.BodyKind",
+        "BodyStatusEnum": "governance.choices.Status",
+        "RelationKindEnum": "governance.choices.RelationKind",
+        "CompositionRuleKindEnum": "governance.choices.CompositionRuleKind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

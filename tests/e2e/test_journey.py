@@ -59,7 +59,7 @@ def _restore_reference_data(django_db_blocker):
     """After the module's tests (and their flushes), put the reference data back for later tests."""
     yield
     from organisations.models import System
-    from organisations.reference import load_reference_data
+    from governance.reference import load_reference_data
 
     with django_db_blocker.unblock():
         if not System.objects.filter(short_name="GM").exists():
@@ -70,7 +70,7 @@ def _restore_reference_data(django_db_blocker):
 def reference_data(transactional_db, _restore_reference_data):
     """The reference registry, loaded again if an earlier transactional test flushed it."""
     from organisations.models import System
-    from organisations.reference import load_reference_data
+    from governance.reference import load_reference_data
 
     if not System.objects.filter(short_name="GM").exists():
         load_reference_data()

@@ -1,0 +1,277 @@
+"""Reads of governance: a body's status on a date, its seats and holders, the rules its membership
+breaks, and the accountability graph of a body or a whole system — each as at a date, each in a
+constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from organisations.models import Person
+
+from .choices import CompositionRuleKind, HoldingRole, RelationKind, Status
+from .models import (
+    AccountabilityRelation,
+    Body,
+    BodyStatus,
+    CompositionRule,
+    Seat,
+    SeatHolding,
+    TermsOfReference,
+)
+
+MAX_GRAPH_DEPTH = 10
+
+
+def status_on(body: Body, on: dt.date) -> Status | None:
+    value = BodyStatus.objects.filter(body=body).as_at(on).values_list("status", flat=True).first()
+    return Status(value) if value else None
+
+
+def body_list(on: dt.date):
+    """Bodies with their status on the date, system and areas: three queries a page."""
+    return (
+        Body.objects.with_status(on)
+        .select_related("system")
+        .prefetch_related("areas")
+        .order_by("name", "id")
+    )
+
+
+# --- Seats and composition -----------------------------------------------------------------
+
+
+@dataclass
+class SeatRow:
+    seat: Seat
+    members: list[SeatHolding]
+    deputies: list[SeatHolding]
+    vacancies: int
+
+
+def seat_rows(body: Body, on: dt.date) -> list[SeatRow]:
+    """The body's seats in force on the date, each with its members, deputies and vacant places."""
+    holdings = SeatHolding.objects.as_at(on).select_related("person", "organisation").order_by(
+        "position", "role", "start_date"
+    )
+    seats = (
+        Seat.objects.filter(body=body)
+        .as_at(on)
+        .select_related("represents_organisation")
+        .prefetch_related(Prefetch("holdings", queryset=holdings, to_attr="holdings_on"))
+        .order_by("order", "id")
+    )
+    rows = []
+    for seat in seats:
+        members = [h for h in seat.holdings_on if h.role == HoldingRole.PRINCIPAL]
+        deputies = [h for h in seat.holdings_on if h.role != HoldingRole.PRINCIPAL]
+        rows.append(SeatRow(seat, members, deputies, max(seat.capacity - len({h.position for h in members}), 0)))
+    return rows
+
+
+@dataclass
+class Breach:
+    rule: CompositionRule
+    message: str
+
+
+def _members_on(body_ids, on: dt.date, voting_only: bool = False):
+    qs = SeatHolding.objects.as_at(on).filter(
+        seat__body__in=body_ids, role=HoldingRole.PRINCIPAL
+    ).filter(Q(seat__start_date__isnull=True) | Q(seat__start_date__lte=on), Q(seat__end_date__isnull=True) | Q(seat__end_date__gte=on))
+    if voting_only:
+        qs = qs.filter(seat__voting="voting")
+    return qs
+
+
+def composition_breaches(body: Body, on: dt.date) -> list[Breach]:
+    """The body's composition rules that its membership on the date breaks."""
+    rules = list(CompositionRule.objects.filter(body=body).select_related("other_body"))
+    if not rules:
+        return []
+    breaches = []
+    day = on.strftime("%-d %b %Y")
+    for rule in rules:
+        members = list(
+            _members_on([body.pk], on, rule.voting_only).values_list("person_id", "organisation__kind")
+        )
+        people = {person for person, _ in members}
+        if rule.kind == CompositionRuleKind.NOT_MAJORITY_FROM_BODY:
+            others = set(_members_on([rule.other_body_id], on).values_list("person_id", flat=True))
+            # The other body's chair counts as one of its members too.
+            if rule.other_body.chair_post_id:
+                others |= set(
+                    Person.objects.filter(
+                        Q(holdings__start_date__isnull=True) | Q(holdings__start_date__lte=on),
+                        Q(holdings__end_date__isnull=True) | Q(holdings__end_date__gte=on),
+                        holdings__post_id=rule.other_body.chair_post_id,
+                    ).values_list("pk", flat=True)
+                )
+            shared = people & others
+            if people and 2 * len(shared) > len(people):
+                breaches.append(
+                    Breach(
+                        rule,
+                        f"On {day}, {len(shared)} of the {len(people)} members of {body.name} are members of "
+                        f"{rule.other_body.name}, a majority. {rule.description}".strip(),
+                    )
+                )
+        else:
+            counted = sum(1 for _, kind in members if kind == rule.organisation_kind)
+            label = rule.get_organisation_kind_display().lower()
+            if rule.kind == CompositionRuleKind.MIN_FROM_ORGANISATION_KIND and counted < rule.count:
+                breaches.append(
+                    Breach(rule, f"On {day}, {body.name} has {counted} member(s) from a {label}; it needs at least {rule.count}.")
+                )
+            if rule.kind == CompositionRuleKind.MAX_FROM_ORGANISATION_KIND and counted > rule.count:
+                breaches.append(
+                    Breach(rule, f"On {day}, {body.name} has {counted} member(s) from a {label}; at most {rule.count} are allowed.")
+                )
+    return breaches
+
+
+def overdue_terms_of_reference(on: dt.date):
+    """Bodies' current terms of reference whose review date had passed by the date."""
+    return TermsOfReference.objects.overdue(on).select_related("body", "body__system").order_by("review_due", "body__name")
+
+
+def person_seats(person: Person):
+    """Every seat a person holds or held, latest first."""
+    return (
+        SeatHolding.objects.filter(person=person)
+        .select_related("seat", "seat__body", "organisation")
+        .order_by("-start_date", "seat__body__name")
+    )
+
+
+# --- The accountability graph --------------------------------------------------------------
+
+
+@dataclass
+class Graph:
+    nodes: list[dict]
+    edges: list[dict]
+    centre: int | None = None
+    layers: dict[int, int] = field(default_factory=dict)
+
+
+def _node(body: Body, status: str | None) -> dict:
+    return {
+        "id": body.pk,
+        "name": body.name,
+        "short_name": body.short_name or body.name,
+        "kind": body.kind,
+        "kind_label": body.get_kind_display(),
+        "tier": body.tier,
+        "status": status,
+        "status_label": Status(status).label if status else "Not recorded",
+    }
+
+
+def _edge(relation: AccountabilityRelation) -> dict:
+    return {
+        "id": relation.pk,
+        "from": relation.from_body_id,
+        "to": relation.to_body_id,
+        "kind": relation.kind,
+        "label": relation.get_kind_display(),
+        "start_date": relation.start_date,
+        "end_date": relation.end_date,
+        "note": relation.note,
+    }
+
+
+def body_graph(body: Body, *, on: dt.date, depth: int = 1) -> Graph:
+    """The bodies within `depth` accountability links of this body on the date, and those links:
+    one query per level, plus one for the bodies."""
+    depth = max(0, min(depth, MAX_GRAPH_DEPTH))
+    seen = {body.pk}
+    frontier = {body.pk}
+    relations: dict[int, AccountabilityRelation] = {}
+    for _ in range(depth):
+        if not frontier:
+            break
+        level = AccountabilityRelation.objects.as_at(on).filter(
+            Q(from_body__in=frontier) | Q(to_body__in=frontier)
+        )
+        found = set()
+        for relation in level:
+            relations[relation.pk] = relation
+            found.update((relation.from_body_id, relation.to_body_id))
+        frontier = found - seen
+        seen |= found
+    bodies = Body.objects.with_status(on).filter(pk__in=seen).order_by("name")
+    nodes = [_node(b, b.status_on) for b in bodies]
+    edges = [_edge(r) for r in sorted(relations.values(), key=lambda r: r.pk)]
+    return Graph(nodes, edges, centre=body.pk)
+
+
+def system_graph(system, *, on: dt.date) -> Graph:
+    """Every body of a system that existed on the date, and the links among them: two queries."""
+    bodies = list(Body.objects.filter(system=system).as_at(on).with_status(on).order_by("name"))
+    ids = {b.pk for b in bodies}
+    relations = AccountabilityRelation.objects.as_at(on).filter(from_body__in=ids, to_body__in=ids).order_by("pk")
+    return Graph([_node(b, b.status_on) for b in bodies], [_edge(r) for r in relations])
+
+
+# Which way each kind of link points on the page: the body that answers to the other is drawn below.
+_UPWARD = {RelationKind.ACCOUNTABLE_TO, RelationKind.REPORTS_TO, RelationKind.SUB_COMMITTEE_OF, RelationKind.ADVISES}
+_DOWNWARD = {RelationKind.HOLDS_TO_ACCOUNT}
+
+
+def layout(graph: Graph, *, box_width: int = 190, box_height: int = 56, gap_x: int = 30, gap_y: int = 70) -> dict:
+    """Positions for drawing the graph as layers: bodies that answer to others sit below them;
+    checks and challenges are drawn sideways. Pure computation, no queries."""
+    ids = [n["id"] for n in graph.nodes]
+    below: dict[int, set[int]] = defaultdict(set)  # upper -> lowers
+    for e in graph.edges:
+        if e["kind"] in _UPWARD:
+            below[e["to"]].add(e["from"])
+        elif e["kind"] in _DOWNWARD:
+            below[e["from"]].add(e["to"])
+    level = {i: 0 for i in ids}
+    # Longest path from the top, bounded so that a cycle in the data cannot loop forever.
+    for _ in range(len(ids)):
+        changed = False
+        for upper, lowers in below.items():
+            for lower in lowers:
+                if lower in level and upper in level and level[lower] < level[upper] + 1 <= len(ids):
+                    level[lower] = level[upper] + 1
+                    changed = True
+        if not changed:
+            break
+    rows: dict[int, list[dict]] = defaultdict(list)
+    for node in graph.nodes:
+        rows[level[node["id"]]].append(node)
+    widest = max((len(r) for r in rows.values()), default=0)
+    width = max(widest * (box_width + gap_x) - gap_x, box_width) + 40
+    positions = {}
+    for depth_index, row in sorted(rows.items()):
+        row_width = len(row) * (box_width + gap_x) - gap_x
+        x0 = (width - row_width) / 2
+        for i, node in enumerate(row):
+            positions[node["id"]] = (x0 + i * (box_width + gap_x), 20 + depth_index * (box_height + gap_y))
+    height = (max(rows, default=0) + 1) * (box_height + gap_y) - gap_y + 40
+    boxes = [
+        {**node, "x": positions[node["id"]][0], "y": positions[node["id"]][1], "centre": node["id"] == graph.centre}
+        for node in graph.nodes
+    ]
+    lines = []
+    for e in graph.edges:
+        if e["from"] not in positions or e["to"] not in positions:
+            continue
+        (x1, y1), (x2, y2) = positions[e["from"]], positions[e["to"]]
+        ax, ay = x1 + box_width / 2, y1 + box_height / 2
+        bx, by = x2 + box_width / 2, y2 + box_height / 2
+        # Leave from and arrive at box edges, not centres.
+        if abs(by - ay) > 1:
+            ay += box_height / 2 if by > ay else -box_height / 2
+            by += -box_height / 2 if by > ay else box_height / 2
+        else:
+            ax += box_width / 2 if bx > ax else -box_width / 2
+            bx += -box_width / 2 if bx > ax else box_width / 2
+        lines.append({**e, "x1": ax, "y1": ay, "x2": bx, "y2": by, "mx": (ax + bx) / 2, "my": (ay + by) / 2})
+    return {"width": width, "height": height, "box_width": box_width, "box_height": box_height, "boxes": boxes, "lines": lines}
