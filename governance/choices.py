@@ -58,6 +58,7 @@ class VotingRight(models.TextChoices):
     VOTING = "voting", "Voting"
     NON_VOTING = "non_voting", "Non-voting"
     ASSOCIATE_NON_VOTING = "associate_non_voting", "Associate non-voting"
+    NOT_RECORDED = "not_recorded", "Not recorded"
 
 
 class HoldingRole(models.TextChoices):

@@ -16,7 +16,7 @@ from django.db import transaction
 from ics_registry.history import actor_context
 from organisations import reference as registry
 from organisations import services as organisation_services
-from organisations.models import Person, Post, PostHolding
+from organisations.models import Organisation, Person, Post, PostHolding
 
 from . import services
 from .models import (
@@ -53,6 +53,23 @@ def load_reference_data(
 def _load_governance(data: dict, keys: dict, created: Counter, actor) -> None:
     systems, areas, organisations = keys["systems"], keys["areas"], keys["organisations"]
     people, posts = dict(keys["people"]), dict(keys["posts"])
+
+    organisations = dict(organisations)
+    for row in data.get("organisations") or []:
+        existing = Organisation.objects.filter(name=row["name"], kind=row["kind"]).first()
+        if existing is None:
+            existing = organisation_services.organisation_create(
+                name=row["name"],
+                kind=row["kind"],
+                ods_code=row.get("ods_code") or "",
+                start_date=_date(row.get("start")),
+                end_date=_date(row.get("end")),
+                areas=[areas[a] for a in row.get("areas") or []],
+                actor=actor,
+                **_sourced(row),
+            )
+            created["organisations"] += 1
+        organisations[row["key"]] = existing
 
     def org(key):
         return organisations[key] if key else None

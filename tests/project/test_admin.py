@@ -18,3 +18,16 @@ def test_superuser_reaches_the_admin_and_can_grant_area_editors(client, superuse
     response = client.get(f"/admin/organisations/area/{stockport.pk}/permissions/")
     assert response.status_code == 200
     assert b"Stockport" in response.content
+
+
+@pytest.mark.django_db
+def test_superuser_can_open_a_bodys_object_permissions_to_appoint_its_secretary(client, superuser):
+    from governance.models import Body
+
+    body = Body.objects.get(name="Cheshire and Merseyside Partnership Board")
+    client.force_login(superuser)
+    response = client.get(f"/admin/governance/body/{body.pk}/permissions/")
+    assert response.status_code == 200
+    assert body.name.encode() in response.content
+    listing = client.get("/admin/governance/seat/")
+    assert listing.status_code == 200
