@@ -146,3 +146,29 @@ def test_a_token_never_starts_with_a_dash_so_it_can_be_revoked_as_printed(reader
     raw = out.strip()
     assert raw == "B" * 43
     assert run("revoke_api_token", "--prefix", raw[:8])[0].strip() == "Revoked 1 token(s)."
+
+
+def test_grant_body_secretary_gives_one_body_and_revoke_takes_it_away(reader):
+    from governance.models import Body, Seat
+
+    board = Body.objects.get(name="Cheshire and Merseyside Partnership Board")
+    assembly = Body.objects.get(name__icontains="Partnership Assembly", system__short_name="C&M")
+    out = StringIO()
+    call_command("grant_body_secretary", "reader", board.name, stdout=out)
+    assert "reader is now secretary of Cheshire and Merseyside Partnership Board" in out.getvalue()
+
+    maintained = Seat.objects.restrict(reader, "change")
+    assert maintained.exists()
+    assert set(maintained.values_list("body", flat=True)) == {board.pk}
+    assert not Seat.objects.filter(body=assembly).restrict(reader, "change").exists()
+
+    call_command("grant_body_secretary", "reader", str(board.pk), "--revoke", stdout=out)
+    fresh = get_user_model().objects.get(pk=reader.pk)  # as on the reader's next request
+    assert not Seat.objects.restrict(fresh, "change").exists()
+
+
+def test_grant_body_secretary_refuses_unknown_users_and_bodies_clearly(reader):
+    with pytest.raises(CommandError, match="No user is called 'nobody'"):
+        call_command("grant_body_secretary", "nobody", "1")
+    with pytest.raises(CommandError, match="No body matches 'No such board'"):
+        call_command("grant_body_secretary", "reader", "No such board")
