@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from organisations.models import Person
 
@@ -24,6 +24,19 @@ from .models import (
 )
 
 MAX_GRAPH_DEPTH = 10
+
+
+PROPER_NOUNS = {"Healthwatch"}
+
+
+def kind_phrase(label: str, *, article: bool = True) -> str:
+    """A kind's label inside a sentence: "an NHS trust", "a GP practice", "a local authority"."""
+    # Names and acronyms keep their capitals: "an NHS trust", "a Healthwatch".
+    keep = label[:2].isupper() or label.split()[0] in PROPER_NOUNS
+    word = label if keep else label[:1].lower() + label[1:]
+    if not article:
+        return word
+    return ("an " if word[:1] in "aeiouAEIOU" or word.startswith("NHS") else "a ") + word
 
 
 def status_on(body: Body, on: dt.date) -> Status | None:
@@ -121,14 +134,14 @@ def composition_breaches(body: Body, on: dt.date) -> list[Breach]:
                 )
         else:
             counted = sum(1 for _, kind in members if kind == rule.organisation_kind)
-            label = rule.get_organisation_kind_display().lower()
+            label = kind_phrase(rule.get_organisation_kind_display())
             if rule.kind == CompositionRuleKind.MIN_FROM_ORGANISATION_KIND and counted < rule.count:
                 breaches.append(
-                    Breach(rule, f"On {day}, {body.name} has {counted} member(s) from a {label}; it needs at least {rule.count}.")
+                    Breach(rule, f"On {day}, {body.name} has {counted} member(s) from {label}; it needs at least {rule.count}.")
                 )
             if rule.kind == CompositionRuleKind.MAX_FROM_ORGANISATION_KIND and counted > rule.count:
                 breaches.append(
-                    Breach(rule, f"On {day}, {body.name} has {counted} member(s) from a {label}; at most {rule.count} are allowed.")
+                    Breach(rule, f"On {day}, {body.name} has {counted} member(s) from {label}; at most {rule.count} are allowed.")
                 )
     return breaches
 
@@ -143,7 +156,8 @@ def person_seats(person: Person):
     return (
         SeatHolding.objects.filter(person=person)
         .select_related("seat", "seat__body", "organisation")
-        .order_by("-start_date", "seat__body__name")
+        # Holdings with no recorded start are not known to be recent: they come last.
+        .order_by(F("start_date").desc(nulls_last=True), "seat__body__name", "pk")
     )
 
 

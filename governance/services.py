@@ -86,6 +86,10 @@ def _overlaps(start, end):
     return q
 
 
+# Why a body could not act on a day, by its status that day.
+_NOT_MEETING = {Status.PROPOSED: "it was only proposed then", Status.STOOD_DOWN: "it had stood down"}
+
+
 def _fmt(day: dt.date | None) -> str:
     return day.strftime("%-d %b %Y") if day else "an unrecorded date"
 
@@ -449,7 +453,7 @@ def _check_terms(terms: TermsOfReference) -> None:
     if terms.approved_by is not None and terms.approved_on is not None:
         meeting = selectors.status_on(terms.approved_by, terms.approved_on)
         if meeting not in Status.meeting():
-            state = meeting.label.lower() if meeting else "not recorded as existing"
+            state = _NOT_MEETING.get(meeting, "no status is recorded for it on that date")
             errors["approved_by"] = (
                 f"{terms.approved_by.name} did not exist on {_fmt(terms.approved_on)} ({state}), "
                 "so it cannot have approved these terms of reference."
@@ -517,7 +521,8 @@ def _check_seat(seat: Seat) -> None:
     org = seat.represents_organisation
     if org is not None and seat.represents_kind and org.kind != seat.represents_kind:
         errors["represents_organisation"] = (
-            f"{org.name} is not of the kind the seat is for ({seat.get_represents_kind_display().lower()})."
+            f"{org.name} is not of the kind the seat is for "
+            f"({selectors.kind_phrase(seat.get_represents_kind_display(), article=False)})."
         )
     if seat.pk is not None:
         used = (
@@ -533,7 +538,9 @@ def _check_seat(seat: Seat) -> None:
             | (Q(end_date__gt=seat.end_date) if seat.end_date else Q(pk__in=[]))
         ).first()
         if outside is not None:
-            errors["start_date"] = (
+            # Beside the end of the seat's period that leaves the holding out.
+            starts_before = seat.start_date and outside.start_date and outside.start_date < seat.start_date
+            errors["start_date" if starts_before else "end_date"] = (
                 f"{outside.person} holds the seat {outside.period_display}, outside this period; change that holding first."
             )
     if errors:
@@ -638,13 +645,13 @@ def _check_seat_holding(holding: SeatHolding, *, choose_position: bool) -> None:
     elif seat.represents_kind:
         if holding.organisation is None:
             errors["organisation"] = (
-                f"Say which organisation the holder comes from: the seat is for a "
-                f"{seat.get_represents_kind_display().lower()}."
+                "Say which organisation the holder comes from: the seat is for "
+                f"{selectors.kind_phrase(seat.get_represents_kind_display())}."
             )
         elif holding.organisation.kind != seat.represents_kind:
             errors["organisation"] = (
-                f"{holding.organisation.name} is a {holding.organisation.get_kind_display().lower()}; this seat "
-                f"represents a {seat.get_represents_kind_display().lower()}."
+                f"{holding.organisation.name} is {selectors.kind_phrase(holding.organisation.get_kind_display())}; "
+                f"this seat represents {selectors.kind_phrase(seat.get_represents_kind_display())}."
             )
     overlapping = SeatHolding.objects.filter(seat=seat).exclude(pk=holding.pk).filter(
         _overlaps(holding.start_date, holding.end_date)
