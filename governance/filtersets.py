@@ -29,7 +29,15 @@ class BodyFilterSet(AsOfFilterMixin, RegistryFilterSet):
         method="filter_status",
         help_text="Its status on the as_of date (today when as_of is not given).",
     )
-    statutory = django_filters.BooleanFilter(field_name="is_statutory", help_text="Statutory bodies only (true/false).")
+    # A choice rather than a BooleanFilter: that one reads "perhaps" as no filter at all, where
+    # an unknown value must be refused.
+    statutory = django_filters.ChoiceFilter(
+        field_name="is_statutory",
+        choices=[("true", "Yes"), ("false", "No")],
+        method="filter_statutory",
+        label="Statutory",
+        help_text="Statutory bodies only (true), or only those that are not (false).",
+    )
 
     class Meta:
         model = Body
@@ -37,6 +45,10 @@ class BodyFilterSet(AsOfFilterMixin, RegistryFilterSet):
 
     def filter_area(self, queryset, name, value):
         return queryset.filter(pk__in=Body.areas.through.objects.filter(area=value).values("body"))
+
+    def filter_statutory(self, queryset, name, value):
+        # A ChoiceFilter (not a TypedChoiceFilter) so that the page's select offers "any" as well.
+        return queryset.filter(is_statutory=value == "true")
 
     def filter_as_of(self, queryset, name, value):
         # With a status asked for, as_of is the day the status is read on (so stood-down bodies
