@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, Q
 
-from organisations.models import Person
+from organisations.models import Person, PostHolding
 
-from .choices import CompositionRuleKind, HoldingRole, RelationKind, Status
+from .choices import BodyKind, CompositionRuleKind, HoldingRole, RelationKind, Status, VotingRight
 from .models import (
     AccountabilityRelation,
     Body,
@@ -96,33 +96,43 @@ def _members_on(body_ids, on: dt.date, voting_only: bool = False):
         seat__body__in=body_ids, role=HoldingRole.PRINCIPAL
     ).filter(Q(seat__start_date__isnull=True) | Q(seat__start_date__lte=on), Q(seat__end_date__isnull=True) | Q(seat__end_date__gte=on))
     if voting_only:
-        qs = qs.filter(seat__voting="voting")
+        qs = qs.filter(seat__voting=VotingRight.VOTING)
     return qs
 
 
 def composition_breaches(body: Body, on: dt.date) -> list[Breach]:
-    """The body's composition rules that its membership on the date breaks."""
+    """The body's composition rules that its membership on the date breaks: three queries however
+    many rules the body has (the rules; every member of this body and of the bodies the rules name;
+    the holders of those bodies' chairs)."""
     rules = list(CompositionRule.objects.filter(body=body).select_related("other_body"))
     if not rules:
         return []
+    other_bodies = {rule.other_body_id: rule.other_body for rule in rules if rule.other_body_id}
+    members_by_body: dict[int, list[tuple[int, str | None, str]]] = defaultdict(list)
+    for body_id, person_id, kind, voting in _members_on([body.pk, *other_bodies], on).values_list(
+        "seat__body_id", "person_id", "organisation__kind", "seat__voting"
+    ):
+        members_by_body[body_id].append((person_id, kind, voting))
+    # The other body's chair counts as one of its members too.
+    chair_posts = {b.chair_post_id: b.pk for b in other_bodies.values() if b.chair_post_id}
+    chairs: dict[int, set[int]] = defaultdict(set)
+    if chair_posts:
+        for post_id, person_id in (
+            PostHolding.objects.filter(post_id__in=chair_posts).as_at(on).values_list("post_id", "person_id")
+        ):
+            chairs[chair_posts[post_id]].add(person_id)
+
     breaches = []
     day = on.strftime("%-d %b %Y")
     for rule in rules:
-        members = list(
-            _members_on([body.pk], on, rule.voting_only).values_list("person_id", "organisation__kind")
-        )
+        members = [
+            (person, kind)
+            for person, kind, voting in members_by_body[body.pk]
+            if not rule.voting_only or voting == VotingRight.VOTING
+        ]
         people = {person for person, _ in members}
         if rule.kind == CompositionRuleKind.NOT_MAJORITY_FROM_BODY:
-            others = set(_members_on([rule.other_body_id], on).values_list("person_id", flat=True))
-            # The other body's chair counts as one of its members too.
-            if rule.other_body.chair_post_id:
-                others |= set(
-                    Person.objects.filter(
-                        Q(holdings__start_date__isnull=True) | Q(holdings__start_date__lte=on),
-                        Q(holdings__end_date__isnull=True) | Q(holdings__end_date__gte=on),
-                        holdings__post_id=rule.other_body.chair_post_id,
-                    ).values_list("pk", flat=True)
-                )
+            others = {person for person, _, _ in members_by_body[rule.other_body_id]} | chairs[rule.other_body_id]
             shared = people & others
             if people and 2 * len(shared) > len(people):
                 breaches.append(
@@ -172,63 +182,80 @@ class Graph:
     layers: dict[int, int] = field(default_factory=dict)
 
 
-def _node(body: Body, status: str | None) -> dict:
+_BODY_KIND_LABELS = dict(BodyKind.choices)
+_STATUS_LABELS = dict(Status.choices)
+_RELATION_LABELS = dict(RelationKind.choices)
+_NODE_FIELDS = ("pk", "name", "short_name", "kind", "tier", "status_on")
+_EDGE_FIELDS = ("pk", "from_body_id", "to_body_id", "kind", "start_date", "end_date", "note")
+
+
+def _node(pk, name, short_name, kind, tier, status) -> dict:
     return {
-        "id": body.pk,
-        "name": body.name,
-        "short_name": body.short_name or body.name,
-        "kind": body.kind,
-        "kind_label": body.get_kind_display(),
-        "tier": body.tier,
+        "id": pk,
+        "name": name,
+        "short_name": short_name or name,
+        "kind": kind,
+        "kind_label": _BODY_KIND_LABELS.get(kind, kind),
+        "tier": tier,
         "status": status,
-        "status_label": Status(status).label if status else "Not recorded",
+        "status_label": _STATUS_LABELS.get(status, "Not recorded"),
     }
 
 
-def _edge(relation: AccountabilityRelation) -> dict:
+def _edge(pk, from_id, to_id, kind, start_date, end_date, note) -> dict:
     return {
-        "id": relation.pk,
-        "from": relation.from_body_id,
-        "to": relation.to_body_id,
-        "kind": relation.kind,
-        "label": relation.get_kind_display(),
-        "start_date": relation.start_date,
-        "end_date": relation.end_date,
-        "note": relation.note,
+        "id": pk,
+        "from": from_id,
+        "to": to_id,
+        "kind": kind,
+        "label": _RELATION_LABELS.get(kind, kind),
+        "start_date": start_date,
+        "end_date": end_date,
+        "note": note,
     }
 
 
 def body_graph(body: Body, *, on: dt.date, depth: int = 1) -> Graph:
-    """The bodies within `depth` accountability links of this body on the date, and those links:
-    one query per level, plus one for the bodies."""
+    """The bodies within `depth` accountability links of this body on the date, and the links
+    followed to reach them: one query per level, plus one for the bodies. Rows are read as plain
+    values: a graph is read often and its records are never changed here."""
     depth = max(0, min(depth, MAX_GRAPH_DEPTH))
     seen = {body.pk}
     frontier = {body.pk}
-    relations: dict[int, AccountabilityRelation] = {}
+    relations: dict[int, tuple] = {}
     for _ in range(depth):
         if not frontier:
             break
-        level = AccountabilityRelation.objects.as_at(on).filter(
-            Q(from_body__in=frontier) | Q(to_body__in=frontier)
+        level = (
+            AccountabilityRelation.objects.as_at(on)
+            .filter(Q(from_body__in=frontier) | Q(to_body__in=frontier))
+            .values_list(*_EDGE_FIELDS)
         )
         found = set()
-        for relation in level:
-            relations[relation.pk] = relation
-            found.update((relation.from_body_id, relation.to_body_id))
+        for row in level:
+            relations[row[0]] = row
+            found.update((row[1], row[2]))
         frontier = found - seen
         seen |= found
-    bodies = Body.objects.with_status(on).filter(pk__in=seen).order_by("name")
-    nodes = [_node(b, b.status_on) for b in bodies]
-    edges = [_edge(r) for r in sorted(relations.values(), key=lambda r: r.pk)]
+    bodies = Body.objects.with_status(on).filter(pk__in=seen).order_by("name", "pk").values_list(*_NODE_FIELDS)
+    nodes = [_node(*row) for row in bodies]
+    edges = [_edge(*relations[pk]) for pk in sorted(relations)]
     return Graph(nodes, edges, centre=body.pk)
 
 
 def system_graph(system, *, on: dt.date) -> Graph:
     """Every body of a system that existed on the date, and the links among them: two queries."""
-    bodies = list(Body.objects.filter(system=system).as_at(on).with_status(on).order_by("name"))
-    ids = {b.pk for b in bodies}
-    relations = AccountabilityRelation.objects.as_at(on).filter(from_body__in=ids, to_body__in=ids).order_by("pk")
-    return Graph([_node(b, b.status_on) for b in bodies], [_edge(r) for r in relations])
+    bodies = list(
+        Body.objects.filter(system=system).as_at(on).with_status(on).order_by("name", "pk").values_list(*_NODE_FIELDS)
+    )
+    ids = {row[0] for row in bodies}
+    relations = (
+        AccountabilityRelation.objects.as_at(on)
+        .filter(from_body__in=ids, to_body__in=ids)
+        .order_by("pk")
+        .values_list(*_EDGE_FIELDS)
+    )
+    return Graph([_node(*row) for row in bodies], [_edge(*row) for row in relations])
 
 
 # Which way each kind of link points on the page: the body that answers to the other is drawn below.
