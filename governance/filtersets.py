@@ -1,5 +1,7 @@
 import django_filters
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ics_registry.as_at import today
 from ics_registry.filtersets import ISO_DATE, AsOfFilterMixin, IdFilter, RegistryFilterSet
@@ -19,6 +21,16 @@ from .models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
+class YesNoFilter(django_filters.ChoiceFilter):
+    """true or false, documented as a boolean; anything else is refused (a BooleanFilter reads
+    "perhaps" as no filter at all)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", [("true", "Yes"), ("false", "No")])
+        super().__init__(**kwargs)
+
+
 class BodyFilterSet(AsOfFilterMixin, RegistryFilterSet):
     system = IdFilter(queryset=System.objects.all(), help_text="The system (id).")
     kind = django_filters.ChoiceFilter(choices=BodyKind.choices, help_text="The kind of body.")
@@ -29,11 +41,7 @@ class BodyFilterSet(AsOfFilterMixin, RegistryFilterSet):
         method="filter_status",
         help_text="Its status on the as_of date (today when as_of is not given).",
     )
-    # A choice rather than a BooleanFilter: that one reads "perhaps" as no filter at all, where
-    # an unknown value must be refused.
-    statutory = django_filters.ChoiceFilter(
-        field_name="is_statutory",
-        choices=[("true", "Yes"), ("false", "No")],
+    statutory = YesNoFilter(
         method="filter_statutory",
         label="Statutory",
         help_text="Statutory bodies only (true), or only those that are not (false).",
@@ -75,7 +83,9 @@ class RelationFilterSet(AsOfFilterMixin, django_filters.FilterSet):
     from_body = IdFilter(queryset=Body.objects.all(), help_text="The body the relation is from (id).")
     to_body = IdFilter(queryset=Body.objects.all(), help_text="The body the relation is to (id).")
     kind = django_filters.ChoiceFilter(choices=RelationKind.choices, help_text="The kind of relation.")
-    system = IdFilter(queryset=System.objects.all(), field_name="from_body__system", help_text="The system (id).")
+    system = IdFilter(
+        queryset=System.objects.all(), field_name="from_body__system", help_text="The system (id)."
+    )
 
     class Meta:
         model = AccountabilityRelation
@@ -112,7 +122,9 @@ class TermsOfReferenceFilterSet(django_filters.FilterSet):
 class SeatFilterSet(AsOfFilterMixin, RegistryFilterSet):
     body = IdFilter(queryset=Body.objects.all(), help_text="The body (id).")
     voting = django_filters.ChoiceFilter(choices=VotingRight.choices, help_text="The voting right.")
-    represents_organisation = IdFilter(queryset=Organisation.objects.all(), help_text="Organisation represented (id).")
+    represents_organisation = IdFilter(
+        queryset=Organisation.objects.all(), help_text="Organisation represented (id)."
+    )
     represents_kind = django_filters.ChoiceFilter(
         choices=OrganisationKind.choices, help_text="Kind of organisation represented."
     )

@@ -20,7 +20,8 @@ from .choices import Status
 def _status_covering(on: dt.date):
     from .models import BodyStatus
 
-    return BodyStatus.objects.filter(body=OuterRef("pk")).as_at(on)
+    # No ordering: a body has one status a day, and the model's default order would join bodies.
+    return BodyStatus.objects.filter(body=OuterRef("pk")).as_at(on).order_by()
 
 
 class BodyQuerySet(RestrictedQuerySet):

@@ -11,6 +11,18 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from governance import services as governance_services
+from governance.choices import BodyKind, CompositionRuleKind, RelationKind, Status
+from governance.models import (
+    AccountabilityRelation,
+    Body,
+    BodyStatus,
+    CompositionRule,
+    ConstituencyMember,
+    Seat,
+    SeatHolding,
+    TermsOfReference,
+)
 from organisations import services
 from organisations.choices import AreaKind, MembershipCategory, OrganisationKind, Tier
 from organisations.models import (
@@ -271,6 +283,235 @@ class PostHoldingResource(Resource):
         return obj.is_acting
 
 
+# --- Governance -------------------------------------------------------------------------------
+
+
+def body(area: Area, **extra) -> Body:
+    """A fresh body covering `area`, in its system."""
+    return governance_services.body_create(
+        name=f"Test body {uid()}",
+        kind=BodyKind.OTHER,
+        tier=area.tier,
+        system=area.system,
+        areas=[area],
+        actor=None,
+        **extra,
+    )
+
+
+def seat(area: Area, **extra) -> Seat:
+    return governance_services.seat_create(body=body(area), label=f"Test seat {uid()}", actor=None, **extra)
+
+
+def seat_holding(area: Area, **extra) -> SeatHolding:
+    extra.setdefault("start_date", dt.date(2023, 1, 1))
+    return governance_services.seat_holding_create(
+        seat=seat(area), person=person(), actor=None, **extra
+    ).holding
+
+
+class GovernanceResource(Resource):
+    """A governance record: it belongs to a body, whose secretary may maintain it where the model
+    lets secretaries in (see the querysets' `container_field`)."""
+
+    def body_of(self, obj) -> Body:
+        return obj.body
+
+    def body_of_payload(self, payload: dict) -> Body:
+        return Body.objects.get(pk=payload["body"])
+
+
+class BodyResource(GovernanceResource):
+    def record(self, area):
+        return body(area)
+
+    def create_payload(self, area):
+        return {
+            "name": f"New body {uid()}",
+            "kind": BodyKind.OTHER,
+            "tier": area.tier,
+            "system": area.system_id,
+            "areas": [area.pk],
+        }
+
+    def put_payload(self, obj):
+        return {
+            "name": f"{obj.name} (renamed)",
+            "kind": obj.kind,
+            "tier": obj.tier,
+            "system": obj.system_id,
+            "areas": list(obj.areas.values_list("pk", flat=True)),
+        }
+
+    def patch_payload(self, obj):
+        return {"name": f"{obj.name} (renamed)"}
+
+    def changed(self, obj):
+        return obj.name.endswith("(renamed)")
+
+    def body_of(self, obj):
+        return obj
+
+    def body_of_payload(self, payload):
+        return None
+
+
+class BodyStatusResource(GovernanceResource):
+    def record(self, area):
+        return governance_services.body_status_create(
+            body=body(area), status=Status.ESTABLISHED, start_date=dt.date(2020, 1, 1), actor=None
+        )
+
+    def create_payload(self, area):
+        return {"body": body(area).pk, "status": Status.ESTABLISHED, "start_date": "2020-01-01"}
+
+    def put_payload(self, obj):
+        return {"body": obj.body_id, "status": obj.status, "start_date": "2020-01-01", "note": "changed"}
+
+    def patch_payload(self, obj):
+        return {"note": "changed"}
+
+    def changed(self, obj):
+        return obj.note == "changed"
+
+
+class RelationResource(GovernanceResource):
+    def record(self, area):
+        return governance_services.relation_create(
+            from_body=body(area), to_body=body(area), kind=RelationKind.ACCOUNTABLE_TO, actor=None
+        )
+
+    def create_payload(self, area):
+        return {"from_body": body(area).pk, "to_body": body(area).pk, "kind": RelationKind.ACCOUNTABLE_TO}
+
+    def put_payload(self, obj):
+        return {"from_body": obj.from_body_id, "to_body": obj.to_body_id, "kind": obj.kind, "note": "changed"}
+
+    def patch_payload(self, obj):
+        return {"note": "changed"}
+
+    def changed(self, obj):
+        return obj.note == "changed"
+
+    def body_of(self, obj):
+        return obj.from_body
+
+    def body_of_payload(self, payload):
+        return Body.objects.get(pk=payload["from_body"])
+
+
+class TermsOfReferenceResource(GovernanceResource):
+    def record(self, area):
+        return governance_services.terms_of_reference_create(body=body(area), version=f"v{uid()}", actor=None)
+
+    def create_payload(self, area):
+        return {"body": body(area).pk, "version": "1.0"}
+
+    def put_payload(self, obj):
+        return {"body": obj.body_id, "version": obj.version, "text": "changed"}
+
+    def patch_payload(self, obj):
+        return {"text": "changed"}
+
+    def changed(self, obj):
+        return obj.text == "changed"
+
+
+class SeatResource(GovernanceResource):
+    def record(self, area):
+        return seat(area)
+
+    def create_payload(self, area):
+        return {"body": body(area).pk, "label": f"New seat {uid()}"}
+
+    def put_payload(self, obj):
+        return {"body": obj.body_id, "label": f"{obj.label} (renamed)"}
+
+    def patch_payload(self, obj):
+        return {"label": f"{obj.label} (renamed)"}
+
+    def changed(self, obj):
+        return obj.label.endswith("(renamed)")
+
+
+class SeatHoldingResource(GovernanceResource):
+    def record(self, area):
+        return seat_holding(area)
+
+    def create_payload(self, area):
+        return {"seat": seat(area).pk, "person": person().pk, "start_date": "2023-01-01"}
+
+    def put_payload(self, obj):
+        return {
+            "seat": obj.seat_id,
+            "person": obj.person_id,
+            "start_date": obj.start_date.isoformat(),
+            "end_date": "2024-12-31",
+        }
+
+    def patch_payload(self, obj):
+        return {"end_date": "2024-12-31"}
+
+    def changed(self, obj):
+        return obj.end_date == dt.date(2024, 12, 31)
+
+    def body_of(self, obj):
+        return obj.seat.body
+
+    def body_of_payload(self, payload):
+        return Seat.objects.get(pk=payload["seat"]).body
+
+
+class CompositionRuleResource(GovernanceResource):
+    def record(self, area):
+        return governance_services.composition_rule_create(
+            body=body(area),
+            kind=CompositionRuleKind.NOT_MAJORITY_FROM_BODY,
+            other_body=body(area),
+            actor=None,
+        )
+
+    def create_payload(self, area):
+        return {
+            "body": body(area).pk,
+            "kind": CompositionRuleKind.NOT_MAJORITY_FROM_BODY,
+            "other_body": body(area).pk,
+        }
+
+    def put_payload(self, obj):
+        return {
+            "body": obj.body_id,
+            "kind": obj.kind,
+            "other_body": obj.other_body_id,
+            "description": "changed",
+        }
+
+    def patch_payload(self, obj):
+        return {"description": "changed"}
+
+    def changed(self, obj):
+        return obj.description == "changed"
+
+
+class ConstituencyMemberResource(GovernanceResource):
+    def record(self, area):
+        return governance_services.constituency_member_create(
+            body=body(area), label=f"Test constituency {uid()}", actor=None
+        )
+
+    def create_payload(self, area):
+        return {"body": body(area).pk, "label": f"New constituency {uid()}"}
+
+    def put_payload(self, obj):
+        return {"body": obj.body_id, "label": f"{obj.label} (renamed)"}
+
+    def patch_payload(self, obj):
+        return {"label": f"{obj.label} (renamed)"}
+
+    def changed(self, obj):
+        return obj.label.endswith("(renamed)")
+
+
 RESOURCES: dict[str, Resource] = {
     r.basename: r
     for r in (
@@ -282,6 +523,14 @@ RESOURCES: dict[str, Resource] = {
         PersonResource("person", Person),
         PostResource("post", Post),
         PostHoldingResource("post-holding", PostHolding),
+        BodyResource("body", Body),
+        BodyStatusResource("body-status", BodyStatus),
+        RelationResource("accountability-relation", AccountabilityRelation),
+        TermsOfReferenceResource("terms-of-reference", TermsOfReference),
+        SeatResource("seat", Seat),
+        SeatHoldingResource("seat-holding", SeatHolding),
+        CompositionRuleResource("composition-rule", CompositionRule),
+        ConstituencyMemberResource("constituency-member", ConstituencyMember),
     )
 }
 

@@ -37,7 +37,12 @@ EDITOR_OWN = "Stockport editor on a Stockport record"
 EDITOR_OTHER = "Stockport editor on a Bury record"
 STAFF = "staff"
 SUPER = "superuser"
-ROLES = [ANON, READ_ONLY, READER, EDITOR_OWN, EDITOR_OTHER, STAFF, SUPER]
+# A body's secretary, acting on a record of that body (or, for records that belong to no body, of
+# a body they do not maintain), and a secretary of some other body acting on the same record.
+SEC_OWN = "secretary of the body"
+SEC_OTHER = "secretary of another body"
+SECRETARIES = (SEC_OWN, SEC_OTHER)
+ROLES = [ANON, READ_ONLY, READER, EDITOR_OWN, EDITOR_OTHER, STAFF, SUPER, SEC_OWN, SEC_OTHER]
 
 # The area whose records each role acts on.
 ROLE_AREA = {EDITOR_OTHER: "Bury"}  # everyone else: Stockport
@@ -51,7 +56,28 @@ ROLE_FIXTURE = {
     EDITOR_OTHER: "stockport_editor",
     STAFF: "staff_user",
     SUPER: "superuser",
+    SEC_OWN: "secretary_user",
+    SEC_OTHER: "secretary_user",
 }
+
+
+@pytest.fixture
+def secretary_user(django_user_model):
+    """A user who will maintain one body: the body is granted once the test knows its record
+    (see grant_secretary)."""
+    return django_user_model.objects.create_user(username="matrix-secretary", password="pw-secretary")
+
+
+def grant_secretary(role, user, body, area) -> None:
+    """The secretary of the record's body, or of a fresh body in the same area that has nothing to
+    do with the record."""
+    from governance.services import body_secretary_grant
+
+    from .builders import body as new_body
+
+    if role == SEC_OTHER or body is None:
+        body = new_body(area)
+    body_secretary_grant(user=user, body=body)
 
 
 def role_user(role, request):
@@ -66,6 +92,7 @@ def api_client(role, request) -> APIClient:
     _, raw = token_issue(user=user, name="matrix", read_only=role == READ_ONLY)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    client.user = user
     return client
 
 
@@ -78,7 +105,9 @@ LOGIN = "redirect to the sign-in page"
 READ = {role: 200 for role in ROLES}
 
 
-def write(ok: int, *, own=None, other=HIDDEN) -> dict:
+def write(ok: int, *, own=None, other=HIDDEN, sec=403, sec_other=403) -> dict:
+    """Secretaries are refused (403) unless said otherwise: they maintain only the records of
+    their body that secretaries may maintain (see container_rows)."""
     return {
         ANON: 401,
         READ_ONLY: 403,
@@ -87,6 +116,8 @@ def write(ok: int, *, own=None, other=HIDDEN) -> dict:
         EDITOR_OTHER: other,
         STAFF: ok,
         SUPER: ok,
+        SEC_OWN: sec,
+        SEC_OTHER: sec_other,
     }
 
 
@@ -128,6 +159,40 @@ API_MATRIX: dict[tuple[str, str], dict] = {
 }
 
 
+def container_rows(basename) -> dict:
+    """A record a body's secretary maintains (its statuses, terms of reference, seats and holdings):
+    its secretary may change it; to a secretary of another body it does not exist (404), and they
+    may not add one to a body they do not maintain (403)."""
+    return resource_rows(
+        basename,
+        create=write(201, other=403, sec=201, sec_other=403),
+        update=write(200, sec=200, sec_other=HIDDEN),
+        destroy=write(204, sec=204, sec_other=HIDDEN),
+    )
+
+
+# Governance: area editors change the bodies covering their areas and everything of those bodies.
+# A body's secretary may not change the body itself, its relations, composition rules or wider
+# constituency (403: secretaries change nothing of those kinds anywhere).
+API_MATRIX.update(
+    {
+        **resource_rows("body"),
+        ("body-graph", "get"): READ,
+        **container_rows("body-status"),
+        **resource_rows("accountability-relation"),
+        **container_rows("terms-of-reference"),
+        **container_rows("seat"),
+        **container_rows("seat-holding"),
+        **resource_rows("composition-rule"),
+        **resource_rows("constituency-member"),
+        ("export-popolo", "get"): READ,
+    }
+)
+
+# Router resources that are not registry records (no list, no builders).
+NOT_RECORDS = {"export"}
+
+
 def derived_api_routes() -> set[tuple[str, str]]:
     """(url name, HTTP method) for every route the router serves."""
     found = set()
@@ -147,7 +212,7 @@ def test_every_api_route_has_a_row_in_the_matrix():
 
 
 def test_every_router_resource_has_builders():
-    assert {basename for _, _, basename in router.registry} == RESOURCES.keys()
+    assert {basename for _, _, basename in router.registry} - NOT_RECORDS == RESOURCES.keys()
 
 
 # --- The API matrix --------------------------------------------------------------------------
@@ -160,10 +225,19 @@ def test_api_matrix(name, method, role, request, reference):
     expected = API_MATRIX[(name, method)][role]
     client = api_client(role, request)
     area = reference.area(ROLE_AREA.get(role, "Stockport"))
+    secretary = getattr(client, "user", None) if role in SECRETARIES else None
 
     if name == "api-root":
         response = client.get(reverse("api:api-root"))
         assert response.status_code == expected
+        return
+
+    if name == "export-popolo":
+        if secretary is not None:
+            grant_secretary(role, secretary, None, area)
+        response = client.get(reverse("api:export-popolo"), {"system": area.system_id})
+        assert response.status_code == expected
+        assert {"organizations", "posts", "memberships", "persons"} <= response.json().keys()
         return
 
     basename, kind = name.rsplit("-", 1)
@@ -173,6 +247,8 @@ def test_api_matrix(name, method, role, request, reference):
     if kind == "list" and method == "get":
         # Public registry: every role sees every row, in Stockport and in Bury alike.
         own, other = resource.record(reference.area("Stockport")), resource.record(reference.area("Bury"))
+        if secretary is not None:
+            grant_secretary(role, secretary, getattr(resource, "body_of", lambda o: None)(own), area)
         response = client.get(reverse(f"api:{name}"), {"page_size": 500})
         assert response.status_code == expected
         body = response.json()
@@ -184,6 +260,10 @@ def test_api_matrix(name, method, role, request, reference):
 
     if kind == "list" and method == "post":
         payload = resource.create_payload(area)
+        if secretary is not None:
+            grant_secretary(
+                role, secretary, getattr(resource, "body_of_payload", lambda p: None)(payload), area
+            )
         before = model.objects.count()
         response = client.post(reverse(f"api:{name}"), payload, format="json")
         assert response.status_code == expected, response.content
@@ -195,6 +275,8 @@ def test_api_matrix(name, method, role, request, reference):
         return
 
     obj = resource.record(area)
+    if secretary is not None:
+        grant_secretary(role, secretary, getattr(resource, "body_of", lambda o: None)(obj), area)
     url = reverse(f"api:{name}", kwargs={"pk": obj.pk})
     missing_url = reverse(f"api:{name}", kwargs={"pk": MISSING_ID})
 
@@ -203,6 +285,8 @@ def test_api_matrix(name, method, role, request, reference):
         assert response.status_code == expected
         if kind == "detail":
             assert response.json()["id"] == obj.pk
+        elif kind == "graph":
+            assert response.json()["centre"] == obj.pk
         else:
             assert isinstance(response.json(), list) and response.json()[0]["label"] == "created"
         return
@@ -328,6 +412,29 @@ PAGES = {
     "organisations:post_history": ("get", "read", "post", "pk", ""),
     "organisations:holding_add": ("get", "edit", "post", "post_pk", ""),
     "organisations:holding_edit": ("get", "edit", "post-holding", "pk", ""),
+    # Governance pages. The forms for a body's records are named by the body (body_pk) or the seat.
+    "governance:body_list": ("get", "read", None, None, ""),
+    "governance:body_add": ("get", "add", None, None, ""),
+    "governance:terms_of_reference_overdue": ("get", "read", None, None, ""),
+    "governance:body_detail": ("get", "read", "body", "pk", ""),
+    "governance:body_edit": ("get", "edit", "body", "pk", ""),
+    "governance:body_history": ("get", "read", "body", "pk", ""),
+    "governance:status_add": ("get", "edit", "body", "body_pk", ""),
+    "governance:status_edit": ("get", "edit", "body-status", "pk", ""),
+    "governance:relation_add": ("get", "edit", "body", "body_pk", ""),
+    "governance:relation_edit": ("get", "edit", "accountability-relation", "pk", ""),
+    "governance:terms_of_reference_add": ("get", "edit", "body", "body_pk", ""),
+    "governance:terms_of_reference_edit": ("get", "edit", "terms-of-reference", "pk", ""),
+    "governance:seat_add": ("get", "edit", "body", "body_pk", ""),
+    "governance:seat_detail": ("get", "read", "seat", "pk", ""),
+    "governance:seat_edit": ("get", "edit", "seat", "pk", ""),
+    "governance:seat_history": ("get", "read", "seat", "pk", ""),
+    "governance:seat_holding_add": ("get", "edit", "seat", "seat_pk", ""),
+    "governance:seat_holding_edit": ("get", "edit", "seat-holding", "pk", ""),
+    "governance:system_governance": ("get", "read", "system", "pk", ""),
+    # The person and place pages with what governance adds (same paths as the organisations ones).
+    "governance:person_detail": ("get", "read", "person", "pk", ""),
+    "governance:area_detail": ("get", "read", "area", "pk", ""),
 }
 
 TOKEN = "read-only token (sent to a page)"
@@ -488,6 +595,62 @@ def form_case(name, area):
         return None, {"name": f"Added {uid()}", "sources": "[]"}, None
     if name == "organisations:post_add":
         return None, {"title": f"Added {uid()}", "area": area.pk, "capacity": 1, "sources": "[]"}, None
+    if name.startswith("governance:"):
+        return governance_form_case(name, area)
+    raise AssertionError(f"no form case for {name}")
+
+
+def governance_form_case(name, area):
+    """form_case for the governance forms. A form named by a body adds a record to it."""
+    import datetime as dt
+
+    from .builders import body as new_body
+
+    r = RESOURCES
+    if name == "governance:body_add":
+        data = {"name": f"Added {uid()}", "kind": "other", "tier": area.tier, "system": area.system_id,
+                "areas": [area.pk], "sources": "[]"}
+        return None, data, None
+    if name == "governance:body_edit":
+        obj = r["body"].record(area)
+        data = {"name": "Renamed", "kind": obj.kind, "tier": obj.tier, "system": obj.system_id,
+                "areas": [area.pk], "sources": "[]"}
+        return obj, data, lambda o: o.name == "Renamed"
+    if name == "governance:status_add":
+        data = {"status": "established", "start_date": "2020-01-01", "sources": "[]"}
+        return new_body(area), data, lambda o: o.statuses.count() == 1
+    if name == "governance:relation_add":
+        data = {"kind": "accountable_to", "to_body": new_body(area).pk, "sources": "[]"}
+        return new_body(area), data, lambda o: o.relations_out.count() == 1
+    if name == "governance:terms_of_reference_add":
+        return new_body(area), {"version": "1.0", "sources": "[]"}, lambda o: o.terms_of_reference.count() == 1
+    if name == "governance:seat_add":
+        data = {"label": "Added seat", "voting": "voting", "capacity": 1, "sources": "[]"}
+        return new_body(area), data, lambda o: o.seats.count() == 1
+    if name == "governance:seat_holding_add":
+        data = {"person": person().pk, "role": "principal", "start_date": "2023-01-01", "sources": "[]"}
+        return r["seat"].record(area), data, lambda o: o.holdings.count() == 1
+    if name == "governance:status_edit":
+        obj = r["body-status"].record(area)
+        data = {"status": obj.status, "start_date": "2020-01-01", "note": "changed", "sources": "[]"}
+        return obj, data, lambda o: o.note == "changed"
+    if name == "governance:relation_edit":
+        obj = r["accountability-relation"].record(area)
+        data = {"from_body": obj.from_body_id, "kind": obj.kind, "to_body": obj.to_body_id, "note": "changed",
+                "sources": "[]"}
+        return obj, data, lambda o: o.note == "changed"
+    if name == "governance:terms_of_reference_edit":
+        obj = r["terms-of-reference"].record(area)
+        return obj, {"version": obj.version, "text": "changed", "sources": "[]"}, lambda o: o.text == "changed"
+    if name == "governance:seat_edit":
+        obj = r["seat"].record(area)
+        data = {"label": "Renamed", "voting": obj.voting, "capacity": 1, "sources": "[]"}
+        return obj, data, lambda o: o.label == "Renamed"
+    if name == "governance:seat_holding_edit":
+        obj = r["seat-holding"].record(area)
+        data = {"person": obj.person_id, "role": obj.role, "position": obj.position, "start_date": "2023-01-01",
+                "end_date": "2024-12-31", "sources": "[]"}
+        return obj, data, lambda o: o.end_date == dt.date(2024, 12, 31)
     raise AssertionError(f"no form case for {name}")
 
 
@@ -496,6 +659,7 @@ ADD_MODELS = {
     "organisations:organisation_add": "organisation",
     "organisations:person_add": "person",
     "organisations:post_add": "post",
+    "governance:body_add": "body",
 }
 
 FORM_EXPECTED = {
@@ -523,6 +687,7 @@ FORM_EXPECTED = {
 FORM_EXPECTED_OVERRIDES = {
     ("organisations:organisation_add", EDITOR_OTHER): 200,
     ("organisations:post_add", EDITOR_OTHER): 200,
+    ("governance:body_add", EDITOR_OTHER): 200,
 }
 
 

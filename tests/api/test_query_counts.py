@@ -10,6 +10,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from governance.choices import BodyKind, CompositionRuleKind, RelationKind, Status
+from governance.models import (
+    AccountabilityRelation,
+    Body,
+    BodyArea,
+    BodyHost,
+    BodyStatus,
+    CompositionRule,
+    ConstituencyMember,
+    Seat,
+    SeatHolding,
+    TermsOfReference,
+)
 from ics_registry.api import router
 from organisations.choices import AreaKind, MembershipCategory, OrganisationKind, Tier
 from organisations.models import (
@@ -88,6 +101,80 @@ def add_rows(reference, rows: int, tag: str) -> None:
         for i, p in enumerate(posts)
         for pos in (1, 2)
     )
+    add_governance_rows(reference, rows, tag, orgs=orgs, people=people, posts=posts)
+
+
+def add_governance_rows(reference, rows: int, tag: str, *, orgs, people, posts) -> None:
+    """`rows` more bodies in Stockport, each established since 2020, with two areas' worth of links,
+    a host, a chair, two statuses, a relation, terms of reference, a two-place seat with both places
+    filled, a composition rule and a constituency member."""
+    stockport = reference.area("Stockport")
+    src = [{"document": "001", "section": "§1"}]
+    bodies = Body.objects.bulk_create(
+        Body(
+            name=f"Bulk body {tag}{i:04}",
+            short_name=f"BB{tag}{i:04}",
+            kind=BodyKind.OTHER,
+            tier=Tier.LOCALITY,
+            system=reference.gm,
+            meetings_per_year=12,
+            chair_post=posts[i],
+            sources=src,
+        )
+        for i in range(rows)
+    )
+    BodyArea.objects.bulk_create(BodyArea(body=b, area=stockport) for b in bodies)
+    BodyHost.objects.bulk_create(BodyHost(body=b, organisation=orgs[i]) for i, b in enumerate(bodies))
+    BodyStatus.objects.bulk_create(
+        BodyStatus(body=b, status=status, start_date=start, end_date=end, sources=src)
+        for b in bodies
+        for status, start, end in (
+            (Status.SHADOW, dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
+            (Status.ESTABLISHED, dt.date(2020, 1, 1), None),
+        )
+    )
+    AccountabilityRelation.objects.bulk_create(
+        AccountabilityRelation(
+            from_body=bodies[i], to_body=bodies[(i + 1) % rows], kind=RelationKind.ACCOUNTABLE_TO, sources=src
+        )
+        for i in range(rows)
+    )
+    TermsOfReference.objects.bulk_create(
+        TermsOfReference(
+            body=b,
+            version="1.0",
+            approved_on=dt.date(2020, 6, 1),
+            approved_by=b,
+            review_due=dt.date(2023, 6, 1),
+        )
+        for b in bodies
+    )
+    seats = Seat.objects.bulk_create(
+        Seat(body=b, label=f"Bulk seat {tag}{i:04}", capacity=2, represents_organisation=orgs[i], sources=src)
+        for i, b in enumerate(bodies)
+    )
+    SeatHolding.objects.bulk_create(
+        SeatHolding(
+            seat=seat,
+            person=people[i],
+            organisation=orgs[i],
+            position=pos,
+            start_date=dt.date(2020, 1, 1),
+            sources=src,
+        )
+        for i, seat in enumerate(seats)
+        for pos in (1, 2)
+    )
+    CompositionRule.objects.bulk_create(
+        CompositionRule(
+            body=bodies[i], kind=CompositionRuleKind.NOT_MAJORITY_FROM_BODY, other_body=bodies[(i + 1) % rows]
+        )
+        for i in range(rows)
+    )
+    ConstituencyMember.objects.bulk_create(
+        ConstituencyMember(body=b, organisation=orgs[i], start_date=dt.date(2020, 1, 1))
+        for i, b in enumerate(bodies)
+    )
 
 
 @pytest.fixture
@@ -109,8 +196,22 @@ def count_queries(client, url, params=None):
     return response, len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
 
 
-LISTS = [basename for _, _, basename in router.registry]
-DATED = {"area", "organisation", "membership", "post", "post-holding", "succession"}
+LISTS = [basename for _, viewset, basename in router.registry if hasattr(viewset, "list")]
+DATED = {
+    "area",
+    "organisation",
+    "membership",
+    "post",
+    "post-holding",
+    "succession",
+    "body",
+    "body-status",
+    "accountability-relation",
+    "terms-of-reference",
+    "seat",
+    "seat-holding",
+    "constituency-member",
+}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "token"])
@@ -139,6 +240,39 @@ def test_post_holders_are_prefetched_for_the_as_of_date(many_rows, api):
     response, _, _ = count_queries(api, reverse("api:post-list"), {"page_size": 500, "as_of": "2019-01-01"})
     held = [row for row in response.json()["results"] if row["title"].startswith("Bulk post M")]
     assert held and all(row["holders"] == [] and row["is_vacant"] for row in held)
+
+
+def test_seat_holders_are_prefetched_for_the_as_of_date(many_rows, api):
+    response, _, _ = count_queries(api, reverse("api:seat-list"), {"page_size": 500, "as_of": "2024-01-01"})
+    held = [row for row in response.json()["results"] if row["label"].startswith("Bulk seat M")]
+    assert held and all(len(row["holders"]) == 2 and row["vacancies"] == 0 for row in held)
+    response, _, _ = count_queries(api, reverse("api:seat-list"), {"page_size": 500, "as_of": "2019-01-01"})
+    held = [row for row in response.json()["results"] if row["label"].startswith("Bulk seat M")]
+    assert held and all(row["holders"] == [] and row["vacancies"] == 2 for row in held)
+
+
+def test_body_statuses_are_read_for_the_as_of_date(many_rows, api):
+    for as_of, status in (("2019-06-01", "shadow"), ("2024-01-01", "established")):
+        response, _, _ = count_queries(
+            api, reverse("api:body-list"), {"page_size": 500, "as_of": as_of, "q": "Bulk body M"}
+        )
+        rows = response.json()["results"]
+        assert len(rows) == 500 and {row["status"] for row in rows} == {status}
+        assert all(len(row["statuses"]) == 2 for row in rows)
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 3])
+def test_the_graph_costs_one_query_per_level_and_one_for_its_bodies(depth, reference, api, request):
+    """A body's graph reads depth + 1 queries, however many bodies the system has."""
+    request.getfixturevalue("some_rows")
+    body = Body.objects.get(name="Bulk body S0001")
+    url = reverse("api:body-graph", kwargs={"pk": body.pk})
+    few, few_sql = page_queries(api, url, {"depth": depth})
+    request.getfixturevalue("many_rows")
+    many, many_sql = page_queries(api, url, {"depth": depth})
+    assert many == few <= depth + 1, "\n".join(many_sql)
+    nodes = api.get(url, {"depth": depth}).json()["nodes"]
+    assert len(nodes) == min(2 * depth + 1, 4)  # the ring of S bodies has four
 
 
 # --- Pages -----------------------------------------------------------------------------------
