@@ -1,5 +1,7 @@
 """A national-scale synthetic registry for the benchmark: 42 systems, ~210 places, ~1,250
-neighbourhoods, ~10,000 organisations with successions, ~30,000 posts and their holdings.
+neighbourhoods, ~10,000 organisations with successions, ~30,000 posts and their holdings, and
+~3,000 governance bodies with their statuses, accountability relations, terms of reference,
+~30,000 seats and their holdings.
 
 Deterministic (fixed seed). Rows are generated in Python with explicit ids and streamed into
 PostgreSQL with COPY (one COPY per table, inside one transaction), then the id sequences are reset.
@@ -15,6 +17,8 @@ import json
 import random
 import time
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.color import no_style
@@ -22,6 +26,19 @@ from django.db import connection, transaction
 from django.db.models import AutoField
 from psycopg import sql
 
+from governance.choices import BodyKind, CompositionRuleKind, HoldingRole, RelationKind, Status, VotingRight
+from governance.models import (
+    AccountabilityRelation,
+    Body,
+    BodyArea,
+    BodyHost,
+    BodyStatus,
+    CompositionRule,
+    ConstituencyMember,
+    Seat,
+    SeatHolding,
+    TermsOfReference,
+)
 from ics_registry.models import SourceDocument
 from organisations.choices import AreaKind, MembershipCategory, OrganisationKind, Tier
 from organisations.models import (
@@ -37,7 +54,7 @@ from organisations.models import (
 )
 
 # Bump when the generator changes meaning; the version also hashes this file and the migrations.
-DATASET_REVISION = 1
+DATASET_REVISION = 2
 SEED = 20220701
 TODAY = dt.date(2025, 6, 1)  # generated periods are relative to this date, not the clock
 
@@ -57,6 +74,16 @@ MODELS = [
     Person,
     Post,
     PostHolding,
+    Body,
+    BodyArea,
+    BodyHost,
+    BodyStatus,
+    AccountabilityRelation,
+    TermsOfReference,
+    Seat,
+    SeatHolding,
+    CompositionRule,
+    ConstituencyMember,
 ]
 
 
@@ -157,6 +184,7 @@ DOCUMENTS = [
 
 class Builder:
     def __init__(self, seed: int = SEED):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.rows: dict[type, list[tuple]] = defaultdict(list)
         self.ids: dict[type, int] = defaultdict(int)
@@ -237,6 +265,9 @@ class Builder:
         rng = self.rng
         self.org_info: dict[int, dict] = {}
         self.area_orgs: dict[int, list[int]] = defaultdict(list)
+        self.systems: list[dict] = []
+        self.post_ids: dict[tuple[str, int, str], int] = {}  # ("org" | "area", id, title) -> post
+        self.org_people: dict[int, list[int]] = defaultdict(list)  # organisation -> its post holders
         for code, title in DOCUMENTS:
             self.rows[SourceDocument].append((self.next_id(SourceDocument), code, title, "", None))
 
@@ -250,6 +281,7 @@ class Builder:
         for s in range(1, N_SYSTEMS + 1):
             sys_name = f"{self.town()} and {self.town()}"
             system_id = self.next_id(System)
+            first_org = self.ids[Organisation] + 1
             self.rows[System].append(
                 (
                     system_id,
@@ -269,6 +301,8 @@ class Builder:
             )
             self.serve(icb, system_area)
             members = [(icb, MembershipCategory.NHS_COMMISSIONERS, icb_start, None)]
+            info = {"id": system_id, "name": sys_name, "area": system_area, "icb": icb, "places": []}
+            self.systems.append(info)
 
             places = []
             for p in range(PLACES_PER_SYSTEM):
@@ -306,6 +340,8 @@ class Builder:
                 )
                 self.serve(la, place)
                 members.append((la, MembershipCategory.LOCAL_AUTHORITIES, dt.date(2020, 11, 1), None))
+                place_info = {"area": place, "name": place_name, "council": la, "hoods": []}
+                info["places"].append(place_info)
                 for kind, label in (
                     (OrganisationKind.HEALTHWATCH, "Healthwatch {}"),
                     (OrganisationKind.GP_FEDERATION, "{} GP Federation"),
@@ -333,6 +369,7 @@ class Builder:
                         f"{hood_name} PCN", OrganisationKind.PCN, self.ods("U"), dt.date(2019, 7, 1)
                     )
                     self.serve(pcn, hood)
+                    place_info["hoods"].append((hood, hood_name, pcn))
                     practices = []
                     for _ in range(rng.randint(*PRACTICES_PER_NEIGHBOURHOOD)):
                         start = (
@@ -434,6 +471,9 @@ class Builder:
                         None,
                     )
                 )
+            info["org_ids"] = range(first_org, self.ids[Organisation] + 1)
+            info["trusts"] = trusts
+            info["members"] = [org for org, _c, _s, end in members if end is None and org not in national]
             for org, category, start, end in members:
                 self.rows[PartnershipMembership].append(
                     (
@@ -451,6 +491,7 @@ class Builder:
                 )
 
         self._posts(list(self.org_info), area_posts)
+        Governance(self).build()
         return self.rows
 
     def _end(self, org_id: int, first_day_after: dt.date) -> None:
@@ -477,6 +518,7 @@ class Builder:
     def _post(self, title, org_id, area_id, capacity, start, end, people) -> None:
         rng = self.rng
         post_id = self.next_id(Post)
+        self.post_ids.setdefault(("org", org_id, title) if org_id else ("area", area_id, title), post_id)
         post_start = start if start is None or start >= dt.date(2000, 1, 1) else None
         self.rows[Post].append(
             (post_id, title, org_id, area_id, capacity, post_start, end, self.sources("B02"), False, "")
@@ -498,6 +540,8 @@ class Builder:
                         (person, f"{rng.choice(FIRST)} {rng.choice(LAST)}", self.sources("B02"), False, "")
                     )
                     people.append(person)
+                if org_id:
+                    self.org_people[org_id].append(person)
                 self.rows[PostHolding].append(
                     (
                         self.next_id(PostHolding),
@@ -517,6 +561,579 @@ class Builder:
                 held_from = held_to + dt.timedelta(days=rng.randint(1, 120))
                 if held_from > last_day:
                     break
+
+
+# --- Governance bodies ----------------------------------------------------------------------
+
+N_BODIES = 3000
+BIG_SYSTEM_BODIES = 200  # the first system: its accountability graph is what the bench draws
+BIG_ASSEMBLY_SEATS = 90  # the first system's assembly: the busiest body page
+SHADOW_FROM = dt.date(2021, 4, 1)  # systems ran their partnerships in shadow form before July 2022
+ICS_START = dt.date(2022, 7, 1)
+
+TOPICS = (
+    "Digital, Estates, Urgent and Emergency Care, Planned Care, Mental Health, Children and Young People, "
+    "Learning Disability and Autism, Medicines Optimisation, Population Health, Workforce, Finance, "
+    "Quality and Safety, Health Inequalities, Prevention, Carers, Ageing Well, Cancer, Maternity, "
+    "End of Life Care, Communications and Engagement, Data and Intelligence, Research and Innovation, "
+    "Community Pharmacy, Dental, Community Services, Discharge, Personalised Care, Safeguarding"
+).split(", ")
+GROUP_NOUNS = ("Group", "Steering Group", "Delivery Group", "Board", "Oversight Group", "Forum")
+ICB_COMMITTEES = [
+    ("Audit and Risk Committee", "Audit", BodyKind.OTHER),
+    ("Remuneration Committee", "Remuneration", BodyKind.OTHER),
+    ("Quality and Performance Committee", "Quality", BodyKind.OTHER),
+    ("Finance and Investment Committee", "Finance", BodyKind.FINANCE_GROUP),
+    ("People Committee", "People", BodyKind.PEOPLE_BOARD),
+    ("Strategic Commissioning Committee", "Commissioning", BodyKind.STRATEGIC_COMMISSIONING_BOARD),
+]
+SEATS_BY_KIND = {
+    BodyKind.ICB_BOARD: 14,
+    BodyKind.INTEGRATED_CARE_PARTNERSHIP: 16,
+    BodyKind.PARTNERSHIP_ASSEMBLY: 40,
+    BodyKind.PARTNERSHIP_BOARD: 16,
+    BodyKind.PARTNERSHIP_EXECUTIVE: 12,
+    BodyKind.CLINICAL_PROFESSIONAL_SENATE: 14,
+    BodyKind.PROVIDER_COLLABORATIVE: 10,
+    BodyKind.LOCALITY_BOARD: 14,
+    BodyKind.HEALTH_WELLBEING_BOARD: 14,
+    BodyKind.SCRUTINY_COMMITTEE: 10,
+    BodyKind.PROVIDER_PARTNERSHIP: 11,
+    BodyKind.INTEGRATED_COMMISSIONING_BOARD: 9,
+    BodyKind.NETWORK: 9,
+}
+SEAT_GROUPS = {
+    OrganisationKind.ICB: "NHS commissioners",
+    OrganisationKind.LOCAL_AUTHORITY: "Local authority",
+    OrganisationKind.NHS_TRUST: "NHS providers",
+    OrganisationKind.NHS_FOUNDATION_TRUST: "NHS providers",
+    OrganisationKind.PCN: "Primary care",
+    OrganisationKind.GP_PRACTICE: "Primary care",
+    OrganisationKind.GP_FEDERATION: "Primary care",
+    OrganisationKind.HEALTHWATCH: "Healthwatch",
+    OrganisationKind.VCFSE: "Voluntary, community, faith and social enterprise",
+    OrganisationKind.SOCIAL_ENTERPRISE: "Voluntary, community, faith and social enterprise",
+    OrganisationKind.HOUSING_PROVIDER: "Housing",
+    OrganisationKind.UNIVERSITY: "Universities",
+    OrganisationKind.POLICE: "Public services",
+    OrganisationKind.FIRE: "Public services",
+}
+UNAFFILIATED_SEATS = (
+    ("Independent member", "Independent members"),
+    ("Lay member (patient and public involvement)", "Lay members"),
+    ("Director of Public Health", "Public health"),
+    ("Clinical lead", "Clinical leadership"),
+)
+FREQUENCIES = (
+    ("Monthly", 12),
+    ("Every two months", 6),
+    ("Quarterly", 4),
+    ("About three times a year", 3),
+    ("Twice a year", 2),
+)
+
+
+STANDALONE = (BodyKind.HEALTH_WELLBEING_BOARD, BodyKind.SCRUTINY_COMMITTEE)
+LIFECYCLE = (Status.PROPOSED, Status.SHADOW, Status.ESTABLISHED, Status.STOOD_DOWN)
+
+
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+@dataclass
+class BenchBody:
+    id: int
+    system: dict
+    name: str
+    short: str
+    kind: str
+    tier: str
+    areas: list[int]
+    hosts: list[int]
+    depth: int
+    periods: list[tuple[str, dt.date, dt.date | None]]
+    parent: BenchBody | None = None
+    parent_kind: str = ""
+    seats: int = 0
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.periods[0][1]
+
+    @property
+    def stood_down(self) -> dt.date | None:
+        status, start, _end = self.periods[-1]
+        return start if status == Status.STOOD_DOWN else None
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day it met, or None while it still exists."""
+        down = self.stood_down
+        return down - _days(1) if down else None
+
+    def meets(self, day: dt.date) -> bool:
+        return any(
+            status in (Status.SHADOW, Status.ESTABLISHED) and start <= day and (end is None or day <= end)
+            for status, start, end in self.periods
+        )
+
+
+class Governance:
+    """~3,000 bodies over the systems, their statuses, accountability relations, terms of reference,
+    seats and seat holdings. The first system has ~200 bodies, linked from its ICB board down to
+    neighbourhood partnerships and working groups up to five levels deep; the others ~68 each.
+    Uses its own random stream, so the organisations part of the dataset is unchanged."""
+
+    def __init__(self, builder: Builder):
+        self.b = builder
+        self.rows = builder.rows
+        self.rng = random.Random(builder.seed + 1)
+        self.bodies: list[BenchBody] = []
+        self.relation_keys: set[tuple] = set()
+
+    # helpers ------------------------------------------------------------------------------
+    def day(self, start: dt.date, end: dt.date) -> dt.date:
+        return start + _days(self.rng.randint(0, max(0, (end - start).days)))
+
+    def sources(self) -> str:
+        return self.b.sources(self.rng.choice(("B01", "B02", "B03")))
+
+    def lifecycle(self, start: dt.date, *, can_stand_down: bool = True, shape: str | None = None):
+        """Status periods from `start`, moving forward only: proposed → shadow → established, and
+        for some bodies stood down later. Nothing starts after TODAY."""
+        rng = self.rng
+        shape = (
+            shape
+            or rng.choices(
+                ("established", "shadow", "proposed", "still_shadow", "still_proposed"), (55, 27, 10, 5, 3)
+            )[0]
+        )
+        stages = {
+            "established": [Status.ESTABLISHED],
+            "shadow": [Status.SHADOW, Status.ESTABLISHED],
+            "proposed": [Status.PROPOSED, Status.SHADOW, Status.ESTABLISHED],
+            "still_shadow": [Status.SHADOW],
+            "still_proposed": [Status.PROPOSED],
+        }[shape]
+        starts, day = [], start
+        for status in stages:
+            if day > TODAY:
+                break
+            starts.append((status, day))
+            day = day + _days(rng.randint(60, 300))
+        if (
+            can_stand_down
+            and starts[-1][0] == Status.ESTABLISHED
+            and starts[-1][1] + _days(240) < TODAY - _days(60)
+            and rng.random() < 0.15
+        ):
+            starts.append((Status.STOOD_DOWN, self.day(starts[-1][1] + _days(240), TODAY - _days(60))))
+        return [
+            (status, begin, starts[i + 1][1] - _days(1) if i + 1 < len(starts) else None)
+            for i, (status, begin) in enumerate(starts)
+        ]
+
+    def body(self, system, name, kind, tier, areas, hosts, *, short="", depth=0, start=None, periods=None,
+             statutory=None, chair=None, vice=None, purpose="", can_stand_down=True) -> BenchBody:  # fmt: skip
+        rng = self.rng
+        pk = self.b.next_id(Body)
+        periods = periods or self.lifecycle(start, can_stand_down=can_stand_down)
+        if statutory is None and rng.random() < 0.6:
+            statutory = False
+        frequency, per_year = rng.choice(FREQUENCIES) if rng.random() < 0.85 else ("", None)
+        self.rows[Body].append(
+            (
+                pk,
+                name,
+                short[:60],
+                kind,
+                tier,
+                system["id"],
+                statutory,
+                purpose or f"{name}: where partners in {system['name']} agree and oversee shared work.",
+                frequency,
+                Decimal(per_year) if per_year else None,
+                chair,
+                vice,
+                self.sources(),
+                False,
+                "",
+            )
+        )
+        for area in dict.fromkeys(areas):
+            self.rows[BodyArea].append((self.b.next_id(BodyArea), pk, area, self.sources(), False, ""))
+        for host in dict.fromkeys(hosts):
+            self.rows[BodyHost].append((self.b.next_id(BodyHost), pk, host, self.sources(), False, ""))
+        for status, begin, end in periods:
+            conflict, conflict_note = "", ""
+            if rng.random() < 0.03:
+                conflict = rng.choice([s for s in LIFECYCLE if s != status])
+                conflict_note = (
+                    f"Minutes of a partner's board describe it as {Status(conflict).label.lower()}."
+                )
+            self.rows[BodyStatus].append(
+                (
+                    self.b.next_id(BodyStatus),
+                    pk,
+                    status,
+                    "",
+                    conflict,
+                    conflict_note,
+                    begin,
+                    end,
+                    self.sources(),
+                    False,
+                    "",
+                )
+            )
+        body = BenchBody(pk, system, name, short, kind, tier, list(areas), list(hosts), depth, periods)
+        self.bodies.append(body)
+        system["bodies"].append(body)
+        return body
+
+    def relate(self, frm: BenchBody, to: BenchBody, kind: str, start=None, end=None, note="") -> None:
+        start = start or max(frm.first_day, to.first_day)
+        ends = [d for d in (end, frm.last_day, to.last_day) if d is not None]
+        end = min(ends) if ends else None
+        key = (frm.id, to.id, kind, start)
+        if (end is not None and end < start) or key in self.relation_keys:
+            return
+        self.relation_keys.add(key)
+        self.rows[AccountabilityRelation].append(
+            (
+                self.b.next_id(AccountabilityRelation),
+                frm.id,
+                to.id,
+                kind,
+                note,
+                start,
+                end,
+                self.sources(),
+                False,
+                "",
+            )
+        )
+
+    def child(
+        self, parent: BenchBody, kind: str, name: str, short: str, body_kind: str, **kw
+    ) -> BenchBody | None:
+        """A body under `parent`, starting while the parent meets, linked to it by `kind`."""
+        latest = min(parent.last_day or TODAY, TODAY) - _days(90)
+        earliest = max(parent.first_day, SHADOW_FROM)
+        if latest < earliest:
+            return None
+        start = kw.pop("start", None) or self.day(earliest, latest)
+        kw.setdefault("areas", parent.areas[:1])
+        kw.setdefault("hosts", parent.hosts[:1])
+        body = self.body(
+            parent.system, name, body_kind, kw.pop("tier", parent.tier), kw.pop("areas"), kw.pop("hosts"),
+            short=short, depth=parent.depth + 1, start=start, **kw,
+        )  # fmt: skip
+        body.parent, body.parent_kind = parent, kind
+        self.relate(body, parent, kind)
+        return body
+
+    # the systems ------------------------------------------------------------------------------
+    def build(self) -> None:
+        systems = self.b.systems
+        per_system = round((N_BODIES - BIG_SYSTEM_BODIES) / (len(systems) - 1))
+        for index, system in enumerate(systems):
+            system["bodies"] = []
+            self.system(system, BIG_SYSTEM_BODIES if index == 0 else per_system, big=index == 0)
+        for body in self.bodies:
+            self.seats(body)
+            self.terms_of_reference(body)
+
+    def system(self, system: dict, target: int, big: bool) -> None:
+        rng, post = self.rng, self.b.post_ids
+        icb, area, sys_name = system["icb"], system["area"], system["name"]
+        councils = [p["council"] for p in system["places"]]
+        shadow = dict(shape="shadow")
+        board = self.body(
+            system, f"NHS {sys_name} Integrated Care Board", BodyKind.ICB_BOARD, Tier.SYSTEM, [area], [icb],
+            short="ICB Board", statutory=True, can_stand_down=False,
+            periods=[(Status.SHADOW, dt.date(2022, 4, 1), ICS_START - _days(1)), (Status.ESTABLISHED, ICS_START, None)],
+            chair=post.get(("org", icb, "Chair")), vice=post.get(("org", icb, "Non-executive Member")),
+            purpose="The statutory board of the integrated care board.",
+        )  # fmt: skip
+        icp = self.body(
+            system, f"{sys_name} Integrated Care Partnership", BodyKind.INTEGRATED_CARE_PARTNERSHIP, Tier.SYSTEM,
+            [area], [icb, *councils], short="ICP", statutory=True, can_stand_down=False,
+            start=dt.date(2021, 10, 1), periods=None,
+        )  # fmt: skip
+        self.relate(icp, board, RelationKind.CHECKS_AND_CHALLENGES)
+        assembly = self.body(
+            system, f"{sys_name} Partnership Assembly", BodyKind.PARTNERSHIP_ASSEMBLY, Tier.SYSTEM, [area], [icb],
+            short="Assembly", start=SHADOW_FROM, can_stand_down=False,
+        )  # fmt: skip
+        assembly.seats = BIG_ASSEMBLY_SEATS if big else 0
+        self.relate(assembly, icp, RelationKind.ADVISES)
+        partnership = self.body(
+            system, f"{sys_name} Partnership Board", BodyKind.PARTNERSHIP_BOARD, Tier.SYSTEM, [area], [icb],
+            short="Partnership Board", depth=1, start=SHADOW_FROM, can_stand_down=False,
+        )  # fmt: skip
+        self.relate(partnership, board, RelationKind.ACCOUNTABLE_TO)
+        self.relate(assembly, partnership, RelationKind.CHECKS_AND_CHALLENGES)
+        executive = self.child(
+            partnership, RelationKind.ACCOUNTABLE_TO, f"{sys_name} Partnership Executive", "Executive",
+            BodyKind.PARTNERSHIP_EXECUTIVE, start=SHADOW_FROM, can_stand_down=False,
+        )  # fmt: skip
+        senate = self.body(
+            system, f"{sys_name} Clinical and Professional Senate", BodyKind.CLINICAL_PROFESSIONAL_SENATE,
+            Tier.SYSTEM, [area], [icb], short="Senate", depth=1, start=self.day(SHADOW_FROM, ICS_START),
+        )  # fmt: skip
+        self.relate(senate, board, RelationKind.ADVISES)
+        for name, short, kind in ICB_COMMITTEES:
+            self.child(board, RelationKind.SUB_COMMITTEE_OF, f"NHS {sys_name} ICB {name}", short, kind,
+                       start=ICS_START, periods=[(Status.ESTABLISHED, ICS_START, None)], statutory=True)  # fmt: skip
+        for topic in ("Finance", "Workforce"):
+            kind = BodyKind.FINANCE_GROUP if topic == "Finance" else BodyKind.PEOPLE_BOARD
+            self.child(executive, RelationKind.SUB_COMMITTEE_OF, f"{sys_name} {topic} Group", topic, kind)
+        for n in range(rng.randint(1, 2)):
+            trusts = rng.sample(system["trusts"], min(len(system["trusts"]), rng.randint(2, 4)))
+            label = ("Acute", "Mental Health and Community")[n]
+            collaborative = self.body(
+                system, f"{sys_name} {label} Provider Collaborative", BodyKind.PROVIDER_COLLABORATIVE, Tier.SYSTEM,
+                [area], trusts, short=f"{label} collaborative", depth=1, start=self.day(SHADOW_FROM, ICS_START),
+            )  # fmt: skip
+            self.relate(collaborative, partnership, RelationKind.ACCOUNTABLE_TO)
+        # ~half the systems moved their locality boards from the partnership board to the ICB board
+        moved = dt.date(2023, 4, 1) if rng.random() < 0.5 else None
+        hoods = []
+        for place in system["places"]:
+            pa, council, pname = place["area"], place["council"], place["name"]
+            locality = self.body(
+                system, f"{pname} Locality Board", BodyKind.LOCALITY_BOARD, Tier.LOCALITY, [pa], [council, icb],
+                short=f"{pname} Board", depth=1, start=SHADOW_FROM, can_stand_down=False,
+                chair=post.get(("area", pa, "Place-based Lead")), vice=post.get(("area", pa, "Place Director")),
+                periods=self.lifecycle(SHADOW_FROM, can_stand_down=False, **shadow),
+            )  # fmt: skip
+            if moved:
+                self.relate(locality, partnership, RelationKind.REPORTS_TO, end=moved - _days(1))
+                self.relate(locality, board, RelationKind.ACCOUNTABLE_TO, start=moved)
+            else:
+                self.relate(locality, board, RelationKind.ACCOUNTABLE_TO)
+            hwb = self.body(
+                system, f"{pname} Health and Wellbeing Board", BodyKind.HEALTH_WELLBEING_BOARD, Tier.LOCALITY,
+                [pa], [council], short=f"{pname} HWB", statutory=True, can_stand_down=False,
+                periods=[(Status.ESTABLISHED, dt.date(2013, 4, 1), None)],
+            )  # fmt: skip
+            self.relate(hwb, locality, RelationKind.CHECKS_AND_CHALLENGES)
+            scrutiny = self.body(
+                system, f"{pname} Council Health Scrutiny Committee", BodyKind.SCRUTINY_COMMITTEE, Tier.LOCALITY,
+                [pa], [council], short=f"{pname} Scrutiny", statutory=True, can_stand_down=False,
+                periods=[(Status.ESTABLISHED, dt.date(2013, 4, 1), None)],
+            )  # fmt: skip
+            self.relate(scrutiny, board, RelationKind.HOLDS_TO_ACCOUNT, start=ICS_START)
+            providers = self.child(
+                locality, RelationKind.REPORTS_TO, f"{pname} Provider Partnership", f"{pname} Providers",
+                BodyKind.PROVIDER_PARTNERSHIP, hosts=[place["hoods"][0][2] if place["hoods"] else council],
+            )  # fmt: skip
+            if rng.random() < 0.5:
+                self.child(locality, RelationKind.SUB_COMMITTEE_OF, f"{pname} Integrated Commissioning Board",
+                           f"{pname} Commissioning", BodyKind.INTEGRATED_COMMISSIONING_BOARD)  # fmt: skip
+            forum = self.child(
+                locality, RelationKind.REPORTS_TO, f"{pname} PCN Forum", f"{pname} PCNs", BodyKind.PCN_FORUM,
+                hosts=[h[2] for h in place["hoods"][:3]] or [council],
+            )  # fmt: skip
+            for hood in place["hoods"]:
+                hoods.append((hood, providers or forum or locality))
+        spare = target - len(system["bodies"])
+        for (hood, hname, pcn), parent in sorted(
+            rng.sample(hoods, min(len(hoods), max(0, int(spare * 0.6))))
+        ):
+            self.child(
+                parent, RelationKind.REPORTS_TO, f"{hname} Neighbourhood Partnership", hname.split(" ", 1)[-1],
+                BodyKind.NETWORK, tier=Tier.NEIGHBOURHOOD, areas=[hood], hosts=[pcn],
+            )  # fmt: skip
+        weights = {0: 1, 1: 4, 2: 3, 3: 2, 4: 1}
+        names = {b.name for b in system["bodies"]}
+        while len(system["bodies"]) < target:
+            candidates = [b for b in system["bodies"] if b.depth in weights and b.kind not in STANDALONE]
+            parent = rng.choices(candidates, [weights[b.depth] for b in candidates])[0]
+            topic = rng.choice(TOPICS)
+            kind = {"Finance": BodyKind.FINANCE_GROUP, "Workforce": BodyKind.PEOPLE_BOARD}.get(
+                topic, rng.choice((BodyKind.ADVISORY_GROUP, BodyKind.OTHER, BodyKind.NETWORK))
+            )
+            link = rng.choices((RelationKind.SUB_COMMITTEE_OF, RelationKind.REPORTS_TO), (6, 4))[0]
+            name = f"{self.b.rows[Area][parent.areas[0] - 1][1]} {topic} {rng.choice(GROUP_NOUNS)}"
+            if name in names:
+                name = f"{name} ({parent.short})"
+            if name in names:
+                continue
+            names.add(name)
+            group = self.child(parent, link, name, topic, kind)
+            if group and rng.random() < 0.15:
+                others = [b for b in system["bodies"] if b.depth <= 2 and b is not parent and b is not group]
+                self.relate(group, rng.choice(others), RelationKind.ADVISES)
+        # A body stood down: what answered to it answers to the body above it from then on.
+        for body in system["bodies"]:
+            parent = body.parent
+            if parent and parent.stood_down and parent.parent and not body.stood_down:
+                day = parent.stood_down
+                if body.first_day <= day and parent.parent.meets(day):
+                    self.relate(
+                        body,
+                        parent.parent,
+                        body.parent_kind,
+                        start=day,
+                        note="Took over the work of a body stood down.",
+                    )
+        self.rules(system, board, partnership, executive, assembly, big)
+
+    def rules(self, system, board, partnership, executive, assembly, big) -> None:
+        def rule(body, kind, other=None, org_kind="", count=None, voting_only=False, description=""):
+            self.rows[CompositionRule].append(
+                (self.b.next_id(CompositionRule), body.id, kind, other.id if other else None, org_kind, count,
+                 voting_only, description, self.sources(), False, "")
+            )  # fmt: skip
+
+        if executive:
+            rule(partnership, CompositionRuleKind.NOT_MAJORITY_FROM_BODY, executive,
+                 description="Members of the Partnership Executive must not form a majority of the Partnership Board.")  # fmt: skip
+        rule(board, CompositionRuleKind.MIN_FROM_ORGANISATION_KIND, org_kind=OrganisationKind.LOCAL_AUTHORITY,
+             count=1, voting_only=True, description="At least one voting partner member from a local authority.")  # fmt: skip
+        rule(assembly, CompositionRuleKind.MIN_FROM_ORGANISATION_KIND, org_kind=OrganisationKind.VCFSE, count=2,
+             description="At least two members from the voluntary, community, faith and social enterprise sector.")  # fmt: skip
+        # the assembly's wider constituency (partner organisations), some added later by the partnership board
+        members = list(system["members"])
+        if big:
+            members += [hood[2] for place in system["places"] for hood in place["hoods"]]
+        for org in members:
+            decided = self.rng.random() < 0.12
+            on = self.day(dt.date(2022, 1, 1), TODAY - _days(30)) if decided else None
+            self.rows[ConstituencyMember].append(
+                (self.b.next_id(ConstituencyMember), assembly.id, org, "", on, partnership.id if decided else None,
+                 on or SHADOW_FROM, None, self.sources(), False, "")
+            )  # fmt: skip
+        for label in ("Faith communities", "Carers' forum", "Youth council"):
+            self.rows[ConstituencyMember].append(
+                (self.b.next_id(ConstituencyMember), assembly.id, None, label, None, None, SHADOW_FROM, None,
+                 self.sources(), False, "")
+            )  # fmt: skip
+
+    # seats and holders ----------------------------------------------------------------------
+    def candidates(self, body: BenchBody) -> list[int]:
+        """Organisations a body's seats may represent: those of its areas, then the system's partners."""
+        orgs = [o for a in body.areas for o in self.b.area_orgs.get(a, ())]
+        orgs += [o for o in body.system["members"] if o not in orgs]
+        return [o for o in orgs if self.b.org_info[o]["end"] is None]
+
+    def person_from(self, org: int | None, system: dict) -> int:
+        people = self.b.org_people.get(org) if org else None
+        if not people or self.rng.random() < 0.2:
+            pool = system.get("pool")
+            if pool is None:
+                pool = system["pool"] = [p for o in system["org_ids"] for p in self.b.org_people.get(o, ())]
+            people = pool
+        return self.rng.choice(people)
+
+    def seats(self, body: BenchBody) -> None:
+        rng = self.rng
+        n = body.seats or SEATS_BY_KIND.get(body.kind) or rng.randint(5, 9)
+        if not body.seats:
+            n = max(3, n + rng.randint(-2, 2))
+        orgs = self.candidates(body)
+        rng.shuffle(orgs)
+        seat_start = body.first_day if rng.random() < 0.9 else None
+        for order in range(n):
+            if order == 0:
+                label, group, org, kind = "Chair", "Chair", None, ""
+                holder_org = None
+            elif rng.random() < 0.12:
+                (label, group), org, kind = rng.choice(UNAFFILIATED_SEATS), None, ""
+                holder_org = None
+            else:
+                org = orgs[(order - 1) % len(orgs)] if orgs else None
+                kind = self.b.org_info[org]["kind"] if org else ""
+                holder_org = org  # for a seat for a kind of organisation, one of that kind
+                group = SEAT_GROUPS.get(kind, "Other partners")
+                if org and rng.random() < 0.25:
+                    label, org = f"{group} representative", None  # a seat for a kind of organisation
+                else:
+                    label = self.b.rows[Organisation][org - 1][1] if org else "Partner member"
+            start = seat_start
+            end = body.last_day
+            if end is None and rng.random() < 0.04:
+                end = self.day(body.first_day + _days(90), TODAY - _days(30))
+            if start is None and end is not None:
+                start = body.first_day
+            capacity = rng.choices((1, 2, 3), (90, 7, 3))[0]
+            voting = rng.choices(
+                (VotingRight.VOTING, VotingRight.NON_VOTING, VotingRight.ASSOCIATE_NON_VOTING), (80, 12, 8)
+            )[0]
+            seat = self.b.next_id(Seat)
+            self.rows[Seat].append(
+                (seat, body.id, label, group, voting, kind, org, capacity, order,
+                 start, end, self.sources(), False, "")
+            )  # fmt: skip
+            for position in range(1, capacity + 1):
+                self.holdings(seat, body, position, start or body.first_day, end, holder_org)
+            if rng.random() < 0.2:
+                role = HoldingRole.DEPUTY if rng.random() < 0.85 else HoldingRole.SUBSTITUTE
+                frm = self.day(start or body.first_day, (end or TODAY) - _days(1))
+                to = None if end is None and rng.random() < 0.6 else self.day(frm, end or TODAY)
+                self.holding(seat, body, holder_org, role, 1, frm, to)
+
+    def holdings(self, seat, body, position, start, end, org) -> None:
+        rng = self.rng
+        if rng.random() < 0.06:
+            return  # never filled
+        last = end or TODAY
+        day = start + _days(rng.randint(0, 90))
+        while day <= last:
+            to = day + _days(rng.randint(1095, 2920))
+            if to >= last:
+                if end is None and (last - day).days > 90 and rng.random() < 0.10:
+                    self.holding(
+                        seat,
+                        body,
+                        org,
+                        HoldingRole.PRINCIPAL,
+                        position,
+                        day,
+                        self.day(day + _days(30), last - _days(1)),
+                    )
+                else:
+                    self.holding(seat, body, org, HoldingRole.PRINCIPAL, position, day, end)
+                return
+            self.holding(seat, body, org, HoldingRole.PRINCIPAL, position, day, to)
+            day = to + _days(rng.randint(1, 150))
+
+    def holding(self, seat, body, org, role, position, start, end) -> None:
+        self.rows[SeatHolding].append(
+            (self.b.next_id(SeatHolding), seat, self.person_from(org, body.system), org, role, position,
+             start, end, self.sources(), False, "")
+        )  # fmt: skip
+
+    # terms of reference ---------------------------------------------------------------------
+    def terms_of_reference(self, body: BenchBody) -> None:
+        rng = self.rng
+        core = body.depth <= 1 or body.kind in (BodyKind.ICB_BOARD, BodyKind.HEALTH_WELLBEING_BOARD)
+        if rng.random() > (0.9 if core else 0.3):
+            return
+        first_meeting = next((start for status, start, _ in body.periods if status in Status.meeting()), None)
+        version = 0
+        day = first_meeting + _days(rng.randint(0, 120)) if first_meeting else None
+        while day is not None and day <= TODAY and body.meets(day):
+            version += 1
+            approver = body.parent if body.parent and body.parent.meets(day) and rng.random() < 0.3 else body
+            review = day + _days(rng.choice((365, 730)))
+            self.rows[TermsOfReference].append(
+                (self.b.next_id(TermsOfReference), body.id, f"{version}.0", day, approver.id, review,
+                 f"Purpose, membership, quorum and reporting arrangements of the {body.name}.", "",
+                 self.sources(), False, "")
+            )  # fmt: skip
+            if rng.random() < 0.25:
+                break  # not reviewed since: overdue once the review date has passed
+            day = review + _days(rng.randint(-60, 200))
+        if rng.random() < 0.1 and not body.stood_down:
+            month = self.day(max(body.first_day, dt.date(2023, 1, 1)), TODAY).strftime("%B %Y")
+            self.rows[TermsOfReference].append(
+                (self.b.next_id(TermsOfReference), body.id, f"Draft, {month}", None, None, None,
+                 "Proposed changes to membership and quorum.", "", self.sources(), False, "")
+            )  # fmt: skip
 
 
 SOURCED = ("sources", "is_incomplete", "incomplete_note")
@@ -552,6 +1169,102 @@ COLUMNS = {
     Person: ("id", "name", *SOURCED),
     Post: ("id", "title", "organisation_id", "area_id", "capacity", "start_date", "end_date", *SOURCED),
     PostHolding: ("id", "post_id", "person_id", "position", "is_acting", "start_date", "end_date", *SOURCED),
+    Body: (
+        "id",
+        "name",
+        "short_name",
+        "kind",
+        "tier",
+        "system",
+        "is_statutory",
+        "purpose",
+        "meeting_frequency",
+        "meetings_per_year",
+        "chair_post",
+        "vice_chair_post",
+        *SOURCED,
+    ),
+    BodyArea: ("id", "body", "area", *SOURCED),
+    BodyHost: ("id", "body", "organisation", *SOURCED),
+    BodyStatus: (
+        "id",
+        "body",
+        "status",
+        "note",
+        "conflicting_status",
+        "conflicting_note",
+        "start_date",
+        "end_date",
+        *SOURCED,
+    ),
+    AccountabilityRelation: (
+        "id",
+        "from_body",
+        "to_body",
+        "kind",
+        "note",
+        "start_date",
+        "end_date",
+        *SOURCED,
+    ),
+    TermsOfReference: (
+        "id",
+        "body",
+        "version",
+        "approved_on",
+        "approved_by",
+        "review_due",
+        "text",
+        "document_url",
+        *SOURCED,
+    ),
+    Seat: (
+        "id",
+        "body",
+        "label",
+        "group",
+        "voting",
+        "represents_kind",
+        "represents_organisation",
+        "capacity",
+        "order",
+        "start_date",
+        "end_date",
+        *SOURCED,
+    ),
+    SeatHolding: (
+        "id",
+        "seat",
+        "person",
+        "organisation",
+        "role",
+        "position",
+        "start_date",
+        "end_date",
+        *SOURCED,
+    ),
+    CompositionRule: (
+        "id",
+        "body",
+        "kind",
+        "other_body",
+        "organisation_kind",
+        "count",
+        "voting_only",
+        "description",
+        *SOURCED,
+    ),
+    ConstituencyMember: (
+        "id",
+        "body",
+        "organisation",
+        "label",
+        "decided_on",
+        "decided_by",
+        "start_date",
+        "end_date",
+        *SOURCED,
+    ),
 }
 
 
@@ -619,10 +1332,16 @@ def load(*, seed: int = SEED, progress=lambda message: None) -> dict[str, float]
             cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [ignored])
             t = time.perf_counter()
             raw = cursor.cursor  # the psycopg cursor, for COPY
+            per_table = []
             for model in MODELS:
+                started_table = time.perf_counter()
                 _copy(raw, model, rows[model])
+                per_table.append((time.perf_counter() - started_table, model._meta.label))
             timings["copy"] = time.perf_counter() - t
-            progress(f"COPY {sum(len(r) for r in rows.values()):,} rows in {timings['copy']:.1f} s")
+            slowest = ", ".join(f"{label} {seconds:.1f} s" for seconds, label in sorted(per_table)[::-1][:4])
+            progress(
+                f"COPY {sum(len(r) for r in rows.values()):,} rows in {timings['copy']:.1f} s (slowest: {slowest})"
+            )
             t = time.perf_counter()
             cursor.execute("SELECT set_config('pgtrigger.ignore', '', true)")
             for model, trigger in triggers:

@@ -1,12 +1,13 @@
-"""The app's urls plus the benchmark floor (selected by tests.bench.settings only)."""
+"""The app's urls plus the benchmark floors (selected by tests.bench.settings only)."""
 
 from django.urls import include, path
 
 from ics_registry.urls import handler404, handler500  # noqa: F401 - the root urlconf names them
 
-from .floor import organisations_floor
+from .floor import bodies_floor, organisations_floor
 
 urlpatterns = [
     path("bench/floor/", organisations_floor, name="bench-floor"),
+    path("bench/bodies-floor/", bodies_floor, name="bench-bodies-floor"),
     path("", include("ics_registry.urls")),
 ]
