@@ -10,6 +10,8 @@ PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3 p
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EMBED := $(PY) -m ics_registry.embedded
+# Two test workers (pytest-xdist), each with its own test database.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test bench install lint clean
 

@@ -69,5 +69,11 @@ class HoldingRole(models.TextChoices):
 
 class CompositionRuleKind(models.TextChoices):
     NOT_MAJORITY_FROM_BODY = "not_majority_from_body", "Members of another body must not form a majority"
-    MIN_FROM_ORGANISATION_KIND = "min_from_organisation_kind", "At least this many members from a kind of organisation"
-    MAX_FROM_ORGANISATION_KIND = "max_from_organisation_kind", "At most this many members from a kind of organisation"
+    MIN_FROM_ORGANISATION_KIND = (
+        "min_from_organisation_kind",
+        "At least this many members from a kind of organisation",
+    )
+    MAX_FROM_ORGANISATION_KIND = (
+        "max_from_organisation_kind",
+        "At most this many members from a kind of organisation",
+    )

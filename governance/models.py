@@ -37,7 +37,9 @@ class Body(SourcedModel):
     )
     kind = models.CharField(max_length=40, choices=BodyKind.choices, help_text="What kind of body.")
     tier = models.CharField(
-        max_length=20, choices=Tier.choices, help_text="The tier it works at: system, locality or neighbourhood."
+        max_length=20,
+        choices=Tier.choices,
+        help_text="The tier it works at: system, locality or neighbourhood.",
     )
     system = models.ForeignKey(
         System, on_delete=models.PROTECT, related_name="bodies", help_text="The system it belongs to."
@@ -61,10 +63,16 @@ class Body(SourcedModel):
     )
     purpose = models.TextField(blank=True, help_text="What it is for.")
     meeting_frequency = models.CharField(
-        max_length=200, blank=True, help_text='How often it meets, e.g. "About three times a year"; empty when not known.'
+        max_length=200,
+        blank=True,
+        help_text='How often it meets, e.g. "About three times a year"; empty when not known.',
     )
     meetings_per_year = models.DecimalField(
-        max_digits=5, decimal_places=1, null=True, blank=True, help_text="Meetings a year, where known (e.g. 12)."
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Meetings a year, where known (e.g. 12).",
     )
     chair_post = models.ForeignKey(
         Post,
@@ -88,7 +96,9 @@ class Body(SourcedModel):
     class Meta:
         ordering = ["name", "id"]
         verbose_name_plural = "bodies"
-        permissions = [("maintain_body", "Can maintain this body's seats, holdings, status and terms of reference")]
+        permissions = [
+            ("maintain_body", "Can maintain this body's seats, holdings, status and terms of reference")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(meetings_per_year__isnull=True) | Q(meetings_per_year__gt=0),
@@ -219,7 +229,10 @@ class AccountabilityRelation(SourcedModel, PeriodModel):
     """How one body stands to another over a period: "the Executive is accountable to the Board"."""
 
     from_body = models.ForeignKey(
-        Body, on_delete=models.CASCADE, related_name="relations_out", help_text="The body the relation is from."
+        Body,
+        on_delete=models.CASCADE,
+        related_name="relations_out",
+        help_text="The body the relation is from.",
     )
     to_body = models.ForeignKey(
         Body, on_delete=models.CASCADE, related_name="relations_in", help_text="The body the relation is to."
@@ -300,7 +313,9 @@ class TermsOfReference(SourcedModel):
                 violation_error_code="approver_missing",
             ),
             models.CheckConstraint(
-                condition=Q(approved_on__isnull=True) | Q(review_due__isnull=True) | Q(review_due__gte=F("approved_on")),
+                condition=Q(approved_on__isnull=True)
+                | Q(review_due__isnull=True)
+                | Q(review_due__gte=F("approved_on")),
                 name="governance_tor_review_after_approval",
                 violation_error_message="The review date must be on or after the approval date.",
                 violation_error_code="review_before_approval",
@@ -426,8 +441,12 @@ class SeatHolding(SourcedModel, PeriodModel):
 class CompositionRule(SourcedModel):
     """A rule about who may make up a body, checked whenever its membership changes."""
 
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="composition_rules", help_text="The body.")
-    kind = models.CharField(max_length=40, choices=CompositionRuleKind.choices, help_text="What the rule says.")
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="composition_rules", help_text="The body."
+    )
+    kind = models.CharField(
+        max_length=40, choices=CompositionRuleKind.choices, help_text="What the rule says."
+    )
     other_body = models.ForeignKey(
         Body,
         on_delete=models.PROTECT,
@@ -454,7 +473,11 @@ class CompositionRule(SourcedModel):
             models.CheckConstraint(
                 condition=(
                     Q(kind=CompositionRuleKind.NOT_MAJORITY_FROM_BODY, other_body__isnull=False)
-                    | (~Q(kind=CompositionRuleKind.NOT_MAJORITY_FROM_BODY) & ~Q(organisation_kind="") & Q(count__isnull=False))
+                    | (
+                        ~Q(kind=CompositionRuleKind.NOT_MAJORITY_FROM_BODY)
+                        & ~Q(organisation_kind="")
+                        & Q(count__isnull=False)
+                    )
                 ),
                 name="governance_rule_complete",
                 violation_error_message=(
@@ -481,7 +504,9 @@ class CompositionRule(SourcedModel):
 class ConstituencyMember(SourcedModel, PeriodModel):
     """An organisation in a body's wider constituency (e.g. the C&M Assembly, MoU Annex 5)."""
 
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="constituency", help_text="The body.")
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="constituency", help_text="The body."
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -491,7 +516,9 @@ class ConstituencyMember(SourcedModel, PeriodModel):
         help_text="The organisation, where the registry has it.",
     )
     label = models.CharField(
-        max_length=255, blank=True, help_text="The constituency as the source names it (when no organisation is recorded)."
+        max_length=255,
+        blank=True,
+        help_text="The constituency as the source names it (when no organisation is recorded).",
     )
     decided_on = models.DateField(
         null=True, blank=True, help_text="When a recorded decision added it (empty for the founding list)."

@@ -77,7 +77,10 @@ class TermsOfReferenceQuerySet(RestrictedQuerySet):
         """Each body's latest version approved on or before the date."""
         newer = self.model.objects.filter(
             body=OuterRef("body"), approved_on__isnull=False, approved_on__lte=on
-        ).filter(Q(approved_on__gt=OuterRef("approved_on")) | Q(approved_on=OuterRef("approved_on"), pk__gt=OuterRef("pk")))
+        ).filter(
+            Q(approved_on__gt=OuterRef("approved_on"))
+            | Q(approved_on=OuterRef("approved_on"), pk__gt=OuterRef("pk"))
+        )
         return self.filter(approved_on__isnull=False, approved_on__lte=on).exclude(Exists(newer))
 
     def overdue(self, on: dt.date):

@@ -195,7 +195,9 @@ def _load_governance(data: dict, keys: dict, created: Counter, actor) -> None:
                 person = people[holding["person"]]
                 role = holding.get("role") or "principal"
                 start = _date(holding.get("start"))
-                if not SeatHolding.objects.filter(seat=seat, person=person, role=role, start_date=start).exists():
+                if not SeatHolding.objects.filter(
+                    seat=seat, person=person, role=role, start_date=start
+                ).exists():
                     services.seat_holding_create(
                         seat=seat,
                         person=person,
@@ -212,7 +214,10 @@ def _load_governance(data: dict, keys: dict, created: Counter, actor) -> None:
         for item in row.get("composition_rules") or []:
             other = bodies[item["other_body"]] if item.get("other_body") else None
             exists = CompositionRule.objects.filter(
-                body=body, kind=item["kind"], other_body=other, organisation_kind=item.get("organisation_kind") or ""
+                body=body,
+                kind=item["kind"],
+                other_body=other,
+                organisation_kind=item.get("organisation_kind") or "",
             ).exists()
             if not exists:
                 services.composition_rule_create(
@@ -232,7 +237,9 @@ def _load_governance(data: dict, keys: dict, created: Counter, actor) -> None:
             organisation = org(item.get("organisation"))
             label = item.get("label") or ""
             existing = ConstituencyMember.objects.filter(body=body)
-            existing = existing.filter(organisation=organisation) if organisation else existing.filter(label=label)
+            existing = (
+                existing.filter(organisation=organisation) if organisation else existing.filter(label=label)
+            )
             if not existing.exists():
                 services.constituency_member_create(
                     body=body,

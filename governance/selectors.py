@@ -47,10 +47,7 @@ def status_on(body: Body, on: dt.date) -> Status | None:
 def body_list(on: dt.date):
     """Bodies with their status on the date, system and areas: three queries a page."""
     return (
-        Body.objects.with_status(on)
-        .select_related("system")
-        .prefetch_related("areas")
-        .order_by("name", "id")
+        Body.objects.with_status(on).select_related("system").prefetch_related("areas").order_by("name", "id")
     )
 
 
@@ -67,8 +64,10 @@ class SeatRow:
 
 def seat_rows(body: Body, on: dt.date) -> list[SeatRow]:
     """The body's seats in force on the date, each with its members, deputies and vacant places."""
-    holdings = SeatHolding.objects.as_at(on).select_related("person", "organisation").order_by(
-        "position", "role", "start_date"
+    holdings = (
+        SeatHolding.objects.as_at(on)
+        .select_related("person", "organisation")
+        .order_by("position", "role", "start_date")
     )
     seats = (
         Seat.objects.filter(body=body)
@@ -81,7 +80,9 @@ def seat_rows(body: Body, on: dt.date) -> list[SeatRow]:
     for seat in seats:
         members = [h for h in seat.holdings_on if h.role == HoldingRole.PRINCIPAL]
         deputies = [h for h in seat.holdings_on if h.role != HoldingRole.PRINCIPAL]
-        rows.append(SeatRow(seat, members, deputies, max(seat.capacity - len({h.position for h in members}), 0)))
+        rows.append(
+            SeatRow(seat, members, deputies, max(seat.capacity - len({h.position for h in members}), 0))
+        )
     return rows
 
 
@@ -92,9 +93,14 @@ class Breach:
 
 
 def _members_on(body_ids, on: dt.date, voting_only: bool = False):
-    qs = SeatHolding.objects.as_at(on).filter(
-        seat__body__in=body_ids, role=HoldingRole.PRINCIPAL
-    ).filter(Q(seat__start_date__isnull=True) | Q(seat__start_date__lte=on), Q(seat__end_date__isnull=True) | Q(seat__end_date__gte=on))
+    qs = (
+        SeatHolding.objects.as_at(on)
+        .filter(seat__body__in=body_ids, role=HoldingRole.PRINCIPAL)
+        .filter(
+            Q(seat__start_date__isnull=True) | Q(seat__start_date__lte=on),
+            Q(seat__end_date__isnull=True) | Q(seat__end_date__gte=on),
+        )
+    )
     if voting_only:
         qs = qs.filter(seat__voting=VotingRight.VOTING)
     return qs
@@ -132,7 +138,9 @@ def composition_breaches(body: Body, on: dt.date) -> list[Breach]:
         ]
         people = {person for person, _ in members}
         if rule.kind == CompositionRuleKind.NOT_MAJORITY_FROM_BODY:
-            others = {person for person, _, _ in members_by_body[rule.other_body_id]} | chairs[rule.other_body_id]
+            others = {person for person, _, _ in members_by_body[rule.other_body_id]} | chairs[
+                rule.other_body_id
+            ]
             shared = people & others
             if people and 2 * len(shared) > len(people):
                 breaches.append(
@@ -147,18 +155,28 @@ def composition_breaches(body: Body, on: dt.date) -> list[Breach]:
             label = kind_phrase(rule.get_organisation_kind_display())
             if rule.kind == CompositionRuleKind.MIN_FROM_ORGANISATION_KIND and counted < rule.count:
                 breaches.append(
-                    Breach(rule, f"On {day}, {body.name} has {counted} member(s) from {label}; it needs at least {rule.count}.")
+                    Breach(
+                        rule,
+                        f"On {day}, {body.name} has {counted} member(s) from {label}; it needs at least {rule.count}.",
+                    )
                 )
             if rule.kind == CompositionRuleKind.MAX_FROM_ORGANISATION_KIND and counted > rule.count:
                 breaches.append(
-                    Breach(rule, f"On {day}, {body.name} has {counted} member(s) from {label}; at most {rule.count} are allowed.")
+                    Breach(
+                        rule,
+                        f"On {day}, {body.name} has {counted} member(s) from {label}; at most {rule.count} are allowed.",
+                    )
                 )
     return breaches
 
 
 def overdue_terms_of_reference(on: dt.date):
     """Bodies' current terms of reference whose review date had passed by the date."""
-    return TermsOfReference.objects.overdue(on).select_related("body", "body__system").order_by("review_due", "body__name")
+    return (
+        TermsOfReference.objects.overdue(on)
+        .select_related("body", "body__system")
+        .order_by("review_due", "body__name")
+    )
 
 
 def person_seats(person: Person):
@@ -237,7 +255,9 @@ def body_graph(body: Body, *, on: dt.date, depth: int = 1) -> Graph:
             found.update((row[1], row[2]))
         frontier = found - seen
         seen |= found
-    bodies = Body.objects.with_status(on).filter(pk__in=seen).order_by("name", "pk").values_list(*_NODE_FIELDS)
+    bodies = (
+        Body.objects.with_status(on).filter(pk__in=seen).order_by("name", "pk").values_list(*_NODE_FIELDS)
+    )
     nodes = [_node(*row) for row in bodies]
     edges = [_edge(*relations[pk]) for pk in sorted(relations)]
     return Graph(nodes, edges, centre=body.pk)
@@ -246,7 +266,11 @@ def body_graph(body: Body, *, on: dt.date, depth: int = 1) -> Graph:
 def system_graph(system, *, on: dt.date) -> Graph:
     """Every body of a system that existed on the date, and the links among them: two queries."""
     bodies = list(
-        Body.objects.filter(system=system).as_at(on).with_status(on).order_by("name", "pk").values_list(*_NODE_FIELDS)
+        Body.objects.filter(system=system)
+        .as_at(on)
+        .with_status(on)
+        .order_by("name", "pk")
+        .values_list(*_NODE_FIELDS)
     )
     ids = {row[0] for row in bodies}
     relations = (
@@ -259,11 +283,18 @@ def system_graph(system, *, on: dt.date) -> Graph:
 
 
 # Which way each kind of link points on the page: the body that answers to the other is drawn below.
-_UPWARD = {RelationKind.ACCOUNTABLE_TO, RelationKind.REPORTS_TO, RelationKind.SUB_COMMITTEE_OF, RelationKind.ADVISES}
+_UPWARD = {
+    RelationKind.ACCOUNTABLE_TO,
+    RelationKind.REPORTS_TO,
+    RelationKind.SUB_COMMITTEE_OF,
+    RelationKind.ADVISES,
+}
 _DOWNWARD = {RelationKind.HOLDS_TO_ACCOUNT}
 
 
-def layout(graph: Graph, *, box_width: int = 190, box_height: int = 56, gap_x: int = 30, gap_y: int = 70) -> dict:
+def layout(
+    graph: Graph, *, box_width: int = 190, box_height: int = 56, gap_x: int = 30, gap_y: int = 70
+) -> dict:
     """Positions for drawing the graph as layers: bodies that answer to others sit below them;
     checks and challenges are drawn sideways. Pure computation, no queries."""
     ids = [n["id"] for n in graph.nodes]
@@ -297,7 +328,12 @@ def layout(graph: Graph, *, box_width: int = 190, box_height: int = 56, gap_x: i
             positions[node["id"]] = (x0 + i * (box_width + gap_x), 20 + depth_index * (box_height + gap_y))
     height = (max(rows, default=0) + 1) * (box_height + gap_y) - gap_y + 40
     boxes = [
-        {**node, "x": positions[node["id"]][0], "y": positions[node["id"]][1], "centre": node["id"] == graph.centre}
+        {
+            **node,
+            "x": positions[node["id"]][0],
+            "y": positions[node["id"]][1],
+            "centre": node["id"] == graph.centre,
+        }
         for node in graph.nodes
     ]
     lines = []
@@ -315,4 +351,11 @@ def layout(graph: Graph, *, box_width: int = 190, box_height: int = 56, gap_x: i
             ax += box_width / 2 if bx > ax else -box_width / 2
             bx += -box_width / 2 if bx > ax else box_width / 2
         lines.append({**e, "x1": ax, "y1": ay, "x2": bx, "y2": by, "mx": (ax + bx) / 2, "my": (ay + by) / 2})
-    return {"width": width, "height": height, "box_width": box_width, "box_height": box_height, "boxes": boxes, "lines": lines}
+    return {
+        "width": width,
+        "height": height,
+        "box_width": box_width,
+        "box_height": box_height,
+        "boxes": boxes,
+        "lines": lines,
+    }

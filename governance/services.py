@@ -111,7 +111,9 @@ def _check_body(body: Body, areas: list[Area] | None) -> None:
         raise ValidationError(errors)
 
 
-def _set_links(body: Body, *, areas: Iterable[Area] | None, hosts: Iterable[Organisation] | None, actor) -> None:
+def _set_links(
+    body: Body, *, areas: Iterable[Area] | None, hosts: Iterable[Organisation] | None, actor
+) -> None:
     with actor_context(actor, service="body_links"):
         if areas is not None:
             wanted = {a.pk for a in areas}
@@ -122,7 +124,9 @@ def _set_links(body: Body, *, areas: Iterable[Area] | None, hosts: Iterable[Orga
                 scope = editable_area_ids(actor)
                 outside = sorted(wanted - existing - scope)
                 if outside:
-                    names = ", ".join(Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True))
+                    names = ", ".join(
+                        Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True)
+                    )
                     raise ValidationError({"areas": f"You may only choose areas you edit (not {names})."})
                 wanted = (wanted & scope) | (existing - scope)
             body.area_links.exclude(area_id__in=wanted).delete()
@@ -134,7 +138,10 @@ def _set_links(body: Body, *, areas: Iterable[Area] | None, hosts: Iterable[Orga
             existing = set(body.host_links.values_list("organisation_id", flat=True))
             body.host_links.exclude(organisation_id__in=wanted).delete()
             BodyHost.objects.bulk_create(
-                [BodyHost(body=body, organisation_id=pk, sources=body.sources) for pk in sorted(wanted - existing)]
+                [
+                    BodyHost(body=body, organisation_id=pk, sources=body.sources)
+                    for pk in sorted(wanted - existing)
+                ]
             )
 
 
@@ -237,7 +244,7 @@ def _check_lifecycle(status: BodyStatus) -> None:
     timeline = sorted(
         [*others, status], key=lambda s: (s.start_date is not None, s.start_date or dt.date.min)
     )
-    for earlier, later in zip(timeline, timeline[1:]):
+    for earlier, later in zip(timeline, timeline[1:], strict=False):
         if Status.rank(later.status) < Status.rank(earlier.status):
             raise ValidationError(
                 {
@@ -254,7 +261,9 @@ def _check_lifecycle(status: BodyStatus) -> None:
 
 def _check_status(status: BodyStatus) -> None:
     if status.conflicting_status and not status.conflicting_note.strip():
-        raise ValidationError({"conflicting_note": "Say which source gives the other status, and what it says."})
+        raise ValidationError(
+            {"conflicting_note": "Say which source gives the other status, and what it says."}
+        )
     if status.start_date and status.end_date and status.end_date < status.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
     clash = (
@@ -310,12 +319,16 @@ def body_status_create(
 @transaction.atomic
 def body_status_update(record: BodyStatus, *, actor, **changes) -> BodyStatus:
     if "body" in changes and changes.pop("body") != record.body:
-        raise ValidationError({"body": "A status cannot move to another body; delete it and record a new one."})
+        raise ValidationError(
+            {"body": "A status cannot move to another body; delete it and record a new one."}
+        )
     if "sources" in changes:
         changes["sources"] = _check_sources(changes["sources"])
     if changes.get("conflicting_status") is None and "conflicting_status" in changes:
         changes["conflicting_status"] = ""
-    apply_changes(record, changes, ("status", "note", "conflicting_status", "conflicting_note", *PERIOD, *SOURCED))
+    apply_changes(
+        record, changes, ("status", "note", "conflicting_status", "conflicting_note", *PERIOD, *SOURCED)
+    )
     Body.objects.select_for_update().filter(pk=record.body_id).first()
     _check_status(record)
     return save(record, actor=actor, service="body_status_update", code_fields=CODE_FIELDS)
@@ -347,7 +360,9 @@ def _sub_committee_path(relation: AccountabilityRelation) -> list[Body] | None:
         .filter(_overlaps(relation.start_date, relation.end_date))
         .values("from_body_id", "to_body_id", "start_date", "end_date")
     ):
-        edges.setdefault(row["from_body_id"], []).append((row["to_body_id"], row["start_date"], row["end_date"]))
+        edges.setdefault(row["from_body_id"], []).append(
+            (row["to_body_id"], row["start_date"], row["end_date"])
+        )
     # Walk upwards from the new parent, keeping only links in force at the same time as every
     # link walked so far.
     stack = [(relation.to_body_id, relation.start_date, relation.end_date, [relation.to_body_id])]
@@ -389,7 +404,9 @@ def _check_relation(relation: AccountabilityRelation) -> None:
             # The path runs from the new parent back to the new child: show the whole loop.
             chain = " → ".join([relation.from_body.name, *path])
             raise ValidationError(
-                {"to_body": f"This would make a cycle of sub-committees: {chain} (each a sub-committee of the next)."}
+                {
+                    "to_body": f"This would make a cycle of sub-committees: {chain} (each a sub-committee of the next)."
+                }
             )
 
 
@@ -502,7 +519,9 @@ def terms_of_reference_update(terms: TermsOfReference, *, actor, **changes) -> T
     if "sources" in changes:
         changes["sources"] = _check_sources(changes["sources"])
     apply_changes(
-        terms, changes, ("version", "approved_on", "approved_by", "review_due", "text", "document_url", *SOURCED)
+        terms,
+        changes,
+        ("version", "approved_on", "approved_by", "review_due", "text", "document_url", *SOURCED),
     )
     _check_terms(terms)
     return save(terms, actor=actor, service="terms_of_reference_update", code_fields=CODE_FIELDS)
@@ -525,18 +544,20 @@ def _check_seat(seat: Seat) -> None:
             f"({selectors.kind_phrase(seat.get_represents_kind_display(), article=False)})."
         )
     if seat.pk is not None:
-        used = (
-            SeatHolding.objects.filter(seat=seat, position__gt=seat.capacity).order_by("-position").first()
-        )
+        used = SeatHolding.objects.filter(seat=seat, position__gt=seat.capacity).order_by("-position").first()
         if used is not None:
             errors["capacity"] = (
                 f"Place {used.position} of this seat is recorded ({used.person}); the seat needs at least "
                 f"{used.position} places."
             )
-        outside = SeatHolding.objects.filter(seat=seat).filter(
-            (Q(start_date__lt=seat.start_date) if seat.start_date else Q(pk__in=[]))
-            | (Q(end_date__gt=seat.end_date) if seat.end_date else Q(pk__in=[]))
-        ).first()
+        outside = (
+            SeatHolding.objects.filter(seat=seat)
+            .filter(
+                (Q(start_date__lt=seat.start_date) if seat.start_date else Q(pk__in=[]))
+                | (Q(end_date__gt=seat.end_date) if seat.end_date else Q(pk__in=[]))
+            )
+            .first()
+        )
         if outside is not None:
             # Beside the end of the seat's period that leaves the holding out.
             starts_before = seat.start_date and outside.start_date and outside.start_date < seat.start_date
@@ -598,7 +619,17 @@ def seat_update(seat: Seat, *, actor, **changes) -> Seat:
     apply_changes(
         seat,
         changes,
-        ("label", "group", "voting", "represents_kind", "represents_organisation", "capacity", "order", *PERIOD, *SOURCED),
+        (
+            "label",
+            "group",
+            "voting",
+            "represents_kind",
+            "represents_organisation",
+            "capacity",
+            "order",
+            *PERIOD,
+            *SOURCED,
+        ),
     )
     Seat.objects.select_for_update().filter(pk=seat.pk).first()
     _check_seat(seat)
@@ -653,8 +684,10 @@ def _check_seat_holding(holding: SeatHolding, *, choose_position: bool) -> None:
                 f"{holding.organisation.name} is {selectors.kind_phrase(holding.organisation.get_kind_display())}; "
                 f"this seat represents {selectors.kind_phrase(seat.get_represents_kind_display())}."
             )
-    overlapping = SeatHolding.objects.filter(seat=seat).exclude(pk=holding.pk).filter(
-        _overlaps(holding.start_date, holding.end_date)
+    overlapping = (
+        SeatHolding.objects.filter(seat=seat)
+        .exclude(pk=holding.pk)
+        .filter(_overlaps(holding.start_date, holding.end_date))
     )
     if holding.role == HoldingRole.PRINCIPAL:
         if overlapping.filter(person=holding.person, role=HoldingRole.PRINCIPAL).exists():
@@ -685,7 +718,9 @@ def _check_seat_holding(holding: SeatHolding, *, choose_position: bool) -> None:
             holding.position = holding.position or 1
         if holding.position > seat.capacity:
             errors["position"] = f"This seat has {seat.capacity} place(s)."
-        if overlapping.filter(person=holding.person, position=holding.position, role=HoldingRole.PRINCIPAL).exists():
+        if overlapping.filter(
+            person=holding.person, position=holding.position, role=HoldingRole.PRINCIPAL
+        ).exists():
             errors["person"] = f"{holding.person} is the member in this place; a deputy is someone else."
     if errors:
         raise ValidationError(errors)
@@ -714,7 +749,11 @@ def seat_holding_create(
     actor,
 ) -> HoldingResult:
     # Lock the seat so that two appointments at once cannot both take the last place.
-    seat = Seat.objects.select_for_update(of=("self",)).select_related("body", "represents_organisation").get(pk=seat.pk)
+    seat = (
+        Seat.objects.select_for_update(of=("self",))
+        .select_related("body", "represents_organisation")
+        .get(pk=seat.pk)
+    )
     holding = SeatHolding(
         seat=seat,
         person=person,
@@ -814,7 +853,9 @@ def composition_rule_update(rule: CompositionRule, *, actor, **changes) -> Compo
     if "organisation_kind" in changes and changes["organisation_kind"] is None:
         changes["organisation_kind"] = ""
     apply_changes(
-        rule, changes, ("kind", "other_body", "organisation_kind", "count", "voting_only", "description", *SOURCED)
+        rule,
+        changes,
+        ("kind", "other_body", "organisation_kind", "count", "voting_only", "description", *SOURCED),
     )
     _check_rule(rule)
     return save(rule, actor=actor, service="composition_rule_update", code_fields=CODE_FIELDS)
@@ -843,9 +884,9 @@ def _check_constituency(member: ConstituencyMember) -> None:
                 f"{member.decided_by.name} did not exist on {_fmt(member.decided_on)}, so it cannot have decided this."
             )
     if member.organisation is not None:
-        clash = ConstituencyMember.objects.filter(body_id=member.body_id, organisation=member.organisation).exclude(
-            pk=member.pk
-        )
+        clash = ConstituencyMember.objects.filter(
+            body_id=member.body_id, organisation=member.organisation
+        ).exclude(pk=member.pk)
         if clash.exists():
             errors["organisation"] = "This organisation is already in the constituency."
     if errors:
@@ -889,9 +930,7 @@ def constituency_member_update(member: ConstituencyMember, *, actor, **changes) 
         raise ValidationError({"body": "A constituency member cannot move to another body."})
     if "sources" in changes:
         changes["sources"] = _check_sources(changes["sources"])
-    apply_changes(
-        member, changes, ("organisation", "label", "decided_on", "decided_by", *PERIOD, *SOURCED)
-    )
+    apply_changes(member, changes, ("organisation", "label", "decided_on", "decided_by", *PERIOD, *SOURCED))
     _check_constituency(member)
     return save(member, actor=actor, service="constituency_member_update", code_fields=CODE_FIELDS)
 

@@ -112,3 +112,8 @@ def secretary_of(db, django_user_model):
         return user
 
     return make
+
+
+def pytest_collection_modifyitems(items):
+    """The longest test (schemathesis) starts first, so that the test workers finish together."""
+    items.sort(key=lambda item: item.get_closest_marker("schemathesis") is None)

@@ -90,7 +90,9 @@ FORM_RENDERER = "ics_registry.forms.NHSUKFormRenderer"
 
 # Without DATABASE_URL, the embedded PostgreSQL that `make run` / `make test` keep under ./var/
 # (its unix socket lives in the data folder); production settings require DATABASE_URL.
-EMBEDDED_DATABASE_URL = "postgres://postgres@{}/ics_registry".format(quote(str(BASE_DIR / "var" / "pgdata"), safe=""))
+EMBEDDED_DATABASE_URL = "postgres://postgres@{}/ics_registry".format(
+    quote(str(BASE_DIR / "var" / "pgdata"), safe="")
+)
 DATABASE_URL = env("DATABASE_URL") or EMBEDDED_DATABASE_URL
 DATABASES = {
     "default": dj_database_url.parse(

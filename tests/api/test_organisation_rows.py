@@ -9,7 +9,9 @@ from organisations.selectors import organisation_list
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["?page_size=500", "?page_size=500&as_of=2022-06-30", "?kind=ccg&page_size=50"])
+@pytest.mark.parametrize(
+    "query", ["?page_size=500", "?page_size=500&as_of=2022-06-30", "?kind=ccg&page_size=50"]
+)
 def test_list_rows_equal_the_serializer(api, query):
     response = api.get("/api/v1/organisations/" + query)
     assert response.status_code == 200
@@ -27,4 +29,10 @@ def test_organisation_in_several_areas_lists_each(api, reference):
     pennine = reference.org("Pennine Care NHS Foundation Trust")
     response = api.get(f"/api/v1/organisations/?q={pennine.ods_code}")
     [row] = response.json()["results"]
-    assert sorted(a["display"] for a in row["areas"]) == ["Bury", "Oldham", "Rochdale", "Stockport", "Tameside"]
+    assert sorted(a["display"] for a in row["areas"]) == [
+        "Bury",
+        "Oldham",
+        "Rochdale",
+        "Stockport",
+        "Tameside",
+    ]

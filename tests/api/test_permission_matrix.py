@@ -608,13 +608,25 @@ def governance_form_case(name, area):
 
     r = RESOURCES
     if name == "governance:body_add":
-        data = {"name": f"Added {uid()}", "kind": "other", "tier": area.tier, "system": area.system_id,
-                "areas": [area.pk], "sources": "[]"}
+        data = {
+            "name": f"Added {uid()}",
+            "kind": "other",
+            "tier": area.tier,
+            "system": area.system_id,
+            "areas": [area.pk],
+            "sources": "[]",
+        }
         return None, data, None
     if name == "governance:body_edit":
         obj = r["body"].record(area)
-        data = {"name": "Renamed", "kind": obj.kind, "tier": obj.tier, "system": obj.system_id,
-                "areas": [area.pk], "sources": "[]"}
+        data = {
+            "name": "Renamed",
+            "kind": obj.kind,
+            "tier": obj.tier,
+            "system": obj.system_id,
+            "areas": [area.pk],
+            "sources": "[]",
+        }
         return obj, data, lambda o: o.name == "Renamed"
     if name == "governance:status_add":
         data = {"status": "established", "start_date": "2020-01-01", "sources": "[]"}
@@ -623,7 +635,11 @@ def governance_form_case(name, area):
         data = {"kind": "accountable_to", "to_body": new_body(area).pk, "sources": "[]"}
         return new_body(area), data, lambda o: o.relations_out.count() == 1
     if name == "governance:terms_of_reference_add":
-        return new_body(area), {"version": "1.0", "sources": "[]"}, lambda o: o.terms_of_reference.count() == 1
+        return (
+            new_body(area),
+            {"version": "1.0", "sources": "[]"},
+            lambda o: o.terms_of_reference.count() == 1,
+        )
     if name == "governance:seat_add":
         data = {"label": "Added seat", "voting": "voting", "capacity": 1, "sources": "[]"}
         return new_body(area), data, lambda o: o.seats.count() == 1
@@ -636,20 +652,35 @@ def governance_form_case(name, area):
         return obj, data, lambda o: o.note == "changed"
     if name == "governance:relation_edit":
         obj = r["accountability-relation"].record(area)
-        data = {"from_body": obj.from_body_id, "kind": obj.kind, "to_body": obj.to_body_id, "note": "changed",
-                "sources": "[]"}
+        data = {
+            "from_body": obj.from_body_id,
+            "kind": obj.kind,
+            "to_body": obj.to_body_id,
+            "note": "changed",
+            "sources": "[]",
+        }
         return obj, data, lambda o: o.note == "changed"
     if name == "governance:terms_of_reference_edit":
         obj = r["terms-of-reference"].record(area)
-        return obj, {"version": obj.version, "text": "changed", "sources": "[]"}, lambda o: o.text == "changed"
+        return (
+            obj,
+            {"version": obj.version, "text": "changed", "sources": "[]"},
+            lambda o: o.text == "changed",
+        )
     if name == "governance:seat_edit":
         obj = r["seat"].record(area)
         data = {"label": "Renamed", "voting": obj.voting, "capacity": 1, "sources": "[]"}
         return obj, data, lambda o: o.label == "Renamed"
     if name == "governance:seat_holding_edit":
         obj = r["seat-holding"].record(area)
-        data = {"person": obj.person_id, "role": obj.role, "position": obj.position, "start_date": "2023-01-01",
-                "end_date": "2024-12-31", "sources": "[]"}
+        data = {
+            "person": obj.person_id,
+            "role": obj.role,
+            "position": obj.position,
+            "start_date": "2023-01-01",
+            "end_date": "2024-12-31",
+            "sources": "[]",
+        }
         return obj, data, lambda o: o.end_date == dt.date(2024, 12, 31)
     raise AssertionError(f"no form case for {name}")
 

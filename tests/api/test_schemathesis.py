@@ -7,7 +7,7 @@ as a staff user, so that the writes run too, and anonymously for the reads. Ever
 not be a 500; have a status code the schema documents; have the documented content type, headers
 and body; and refuse invalid input rather than ignore it.
 
-Bounded and repeatable: a fixed seed, derandomised Hypothesis, a dozen examples per operation. Each
+Bounded and repeatable: a fixed seed, derandomised Hypothesis, eight examples per operation. Each
 test runs every operation as a subtest of one test, so the database is emptied once per test rather
 than once per operation.
 """
@@ -22,7 +22,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db(transaction=True)]
 
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 8
 SEED = 20220701
 SCHEMA_PATH = "/api/schema/?format=json"
 

@@ -58,8 +58,8 @@ pytestmark = [
 def _restore_reference_data(django_db_blocker):
     """After the module's tests (and their flushes), put the reference data back for later tests."""
     yield
-    from organisations.models import System
     from governance.reference import load_reference_data
+    from organisations.models import System
 
     with django_db_blocker.unblock():
         if not System.objects.filter(short_name="GM").exists():
@@ -69,8 +69,8 @@ def _restore_reference_data(django_db_blocker):
 @pytest.fixture
 def reference_data(transactional_db, _restore_reference_data):
     """The reference registry, loaded again if an earlier transactional test flushed it."""
-    from organisations.models import System
     from governance.reference import load_reference_data
+    from organisations.models import System
 
     if not System.objects.filter(short_name="GM").exists():
         load_reference_data()

@@ -16,7 +16,9 @@ def pennine(reference):
 @pytest.mark.django_db
 def test_editor_saving_a_shared_organisation_keeps_the_other_areas(pennine, stockport_editor, reference):
     before = sorted(pennine.areas.values_list("name", flat=True))
-    services.organisation_update(pennine, actor=stockport_editor, areas=[reference.area("Stockport")], name="Pennine Care")
+    services.organisation_update(
+        pennine, actor=stockport_editor, areas=[reference.area("Stockport")], name="Pennine Care"
+    )
     assert sorted(pennine.areas.values_list("name", flat=True)) == before
     assert before == ["Bury", "Oldham", "Rochdale", "Stockport", "Tameside"]
 
@@ -51,7 +53,13 @@ def test_editing_the_form_without_changes_keeps_every_area(client, pennine, stoc
     data = {k: v for k, v in data.items() if v is not None}
     response = client.post(url, data)
     assert response.status_code == 302
-    assert sorted(pennine.areas.values_list("name", flat=True)) == ["Bury", "Oldham", "Rochdale", "Stockport", "Tameside"]
+    assert sorted(pennine.areas.values_list("name", flat=True)) == [
+        "Bury",
+        "Oldham",
+        "Rochdale",
+        "Stockport",
+        "Tameside",
+    ]
 
 
 @pytest.mark.django_db
@@ -59,7 +67,9 @@ def test_api_refuses_moving_a_post_out_of_the_editors_areas(api_as, stockport_ed
     post = Post.objects.get(title="Place-based lead, Stockport")
     client = api_as(stockport_editor)
     response = client.patch(
-        f"/api/v1/posts/{post.pk}/", {"area": None, "organisation": reference.org("Bury Council").pk}, format="json"
+        f"/api/v1/posts/{post.pk}/",
+        {"area": None, "organisation": reference.org("Bury Council").pk},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": [OUT_OF_SCOPE]}
@@ -96,6 +106,8 @@ def test_a_footprint_grant_covers_the_areas_it_is_made_of(django_user_model, ref
 @pytest.mark.django_db
 def test_patching_a_holding_with_no_position_chooses_a_free_one(api_as, staff_user):
     holding = PostHolding.objects.select_related("post").first()
-    response = api_as(staff_user).patch(f"/api/v1/post-holdings/{holding.pk}/", {"position": None}, format="json")
+    response = api_as(staff_user).patch(
+        f"/api/v1/post-holdings/{holding.pk}/", {"position": None}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["position"] == 1

@@ -36,8 +36,13 @@ def test_services_are_the_database_broker_web_worker_and_one_beat():
 
 def test_database_and_broker_keep_their_data_in_volumes():
     volumes = set(COMPOSE["volumes"])
-    assert any(v.split(":")[0] in volumes and v.endswith("/var/lib/postgresql/data") for v in COMPOSE["services"]["db"]["volumes"])
-    assert any(v.split(":")[0] in volumes and v.endswith("/data") for v in COMPOSE["services"]["redis"]["volumes"])
+    assert any(
+        v.split(":")[0] in volumes and v.endswith("/var/lib/postgresql/data")
+        for v in COMPOSE["services"]["db"]["volumes"]
+    )
+    assert any(
+        v.split(":")[0] in volumes and v.endswith("/data") for v in COMPOSE["services"]["redis"]["volumes"]
+    )
 
 
 def test_app_services_share_one_image_built_by_the_dockerfile():

@@ -9,7 +9,9 @@ from organisations import services
 @pytest.mark.django_db
 def test_history_shows_changes_to_the_areas_an_organisation_serves(reference, staff_user):
     org = reference.org("Viaduct Care")
-    services.organisation_update(org, actor=staff_user, areas=[reference.area("Stockport"), reference.area("Bury")])
+    services.organisation_update(
+        org, actor=staff_user, areas=[reference.area("Stockport"), reference.area("Bury")]
+    )
     last = events_for(org)[-1]
     assert last["label"] == "updated"
     assert last["changes"] == [{"field": "areas", "before": None, "after": "Bury"}]
@@ -34,5 +36,6 @@ def test_a_long_history_shows_the_latest_changes(reference, staff_user):
         services.organisation_update(org, actor=staff_user, name=f"Viaduct Care {n}")
     events = events_for(org, limit=3)
     assert [e["changes"] for e in events] == [
-        [{"field": "name", "before": f"Viaduct Care {n - 1}", "after": f"Viaduct Care {n}"}] for n in (2, 3, 4)
+        [{"field": "name", "before": f"Viaduct Care {n - 1}", "after": f"Viaduct Care {n}"}]
+        for n in (2, 3, 4)
     ]
