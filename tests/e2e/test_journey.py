@@ -1,46 +1,20 @@
 """Browser journeys through the registry, in a real Chromium driven by Playwright, with axe
 accessibility checks (WCAG 2.0/2.1 A and AA) on every page visited.
 
-Reference data: the session fixture `django_db_setup` (tests/conftest.py) loads it once, but a
-`live_server` test runs with transactional_db, which empties the database after each test. So
-each test here loads the reference data when it is missing, and the module puts it back when it
-is done, so that later tests in the session find it as the session fixture promised.
-(`serialized_rollback` would not help: Django serialises the test database when it is created,
-before the reference data is loaded, so it would restore an empty registry.)
+The browser, the reference data and the accessibility checks come from tests/e2e/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
-
-def _find_chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-CHROMIUM = _find_chromium()
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-WCAG_A_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+from .conftest import CHROMIUM, assert_only_live_server  # noqa: E402
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,31 +23,6 @@ pytestmark = [
         reason="No Chromium found: set CHROMIUM_PATH to a Chromium binary, or install /usr/bin/chromium",
     ),
 ]
-
-
-# --- Fixtures ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def _restore_reference_data(django_db_blocker):
-    """After the module's tests (and their flushes), put the reference data back for later tests."""
-    yield
-    from governance.reference import load_reference_data
-    from organisations.models import System
-
-    with django_db_blocker.unblock():
-        if not System.objects.filter(short_name="GM").exists():
-            load_reference_data()
-
-
-@pytest.fixture
-def reference_data(transactional_db, _restore_reference_data):
-    """The reference registry, loaded again if an earlier transactional test flushed it."""
-    from governance.reference import load_reference_data
-    from organisations.models import System
-
-    if not System.objects.filter(short_name="GM").exists():
-        load_reference_data()
 
 
 @pytest.fixture
@@ -94,98 +43,6 @@ def stockport_editor(reference_data, django_user_model):
     return council
 
 
-@pytest.fixture
-def browser_page(reference_data, live_server):
-    """A fresh Chromium page. Records every request that goes to another host than the server.
-
-    Do all database work before this fixture starts: the Playwright sync API runs an event loop
-    in this thread, and Django then refuses ORM calls here (SynchronousOnlyOperation). Allowing
-    them would be worse: they would run on a second connection that is never closed."""
-    server = urlsplit(live_server.url).netloc
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
-        )
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.foreign_requests = []
-
-        def check_host(request):
-            parts = urlsplit(request.url)
-            if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != server:
-                page.foreign_requests.append(request.url)
-
-        page.on("request", check_host)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-    assert not page.foreign_requests, (
-        f"Requests went to hosts other than the live server {server}:\n  "
-        + "\n  ".join(page.foreign_requests)
-    )
-
-
-class Accessibility:
-    """Runs axe on a page and fails with a readable list of the violations."""
-
-    def __init__(self, report_dir: Path):
-        self.pages_checked: list[str] = []
-        try:
-            from pytest_playwright_axe import Axe
-        except ImportError as exc:  # the package needs Python 3.12+
-            self.axe = None
-            self.unavailable = f"pytest_playwright_axe cannot be imported ({exc})"
-        else:
-            self.axe = Axe(output_directory=report_dir)
-            self.unavailable = ""
-
-    def check(self, page: Page) -> None:
-        shots = os.environ.get("E2E_SCREENSHOT_DIR")  # set it to keep a picture of each page checked
-        if shots:
-            name = re.sub(r"[^a-z0-9]+", "-", urlsplit(page.url).path.lower()).strip("-") or "home"
-            page.screenshot(path=Path(shots) / f"{len(self.pages_checked):02d}-{name}.png", full_page=True)
-        if self.axe is None:
-            self.pages_checked.append(page.url)
-            return
-        results = self.axe.run(
-            page,
-            options=WCAG_A_AA,
-            html_report_generated=False,
-            json_report_generated=False,
-        )
-        self.pages_checked.append(page.url)
-        violations = results.get("violations", [])
-        assert not violations, f"axe found accessibility problems on {page.url}:\n" + describe(violations)
-
-    def skip_if_unavailable(self) -> None:
-        """Called at the end of a journey that passed: report the axe part as skipped."""
-        if self.axe is None:
-            pytest.skip(f"Journey passed, but the axe accessibility checks were skipped: {self.unavailable}")
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(
-            f"- {violation['id']} ({violation.get('impact')}): {violation.get('help')}\n"
-            f"  {violation.get('helpUrl', '')}"
-        )
-        for node in violation.get("nodes", [])[:10]:
-            lines.append(f"    at {node.get('target')}: {node.get('html', '')[:200]}")
-            summary = (node.get("failureSummary") or "").replace("\n", "\n      ")
-            if summary:
-                lines.append(f"      {summary}")
-    return "\n".join(lines)
-
-
-@pytest.fixture
-def a11y(tmp_path):
-    return Accessibility(tmp_path / "axe-reports")
-
-
 def as_at_bar(page: Page):
     return page.locator(".registry-as-at")
 
@@ -194,12 +51,6 @@ def change_as_at(page: Page, iso_date: str) -> None:
     page.get_by_label("As at date").fill(iso_date)
     page.get_by_role("button", name="Change date").click()
     page.wait_for_url(re.compile(rf"as_at={iso_date}"))
-
-
-def assert_only_live_server(page: Page) -> None:
-    assert not page.foreign_requests, "Requests went to other hosts than the live server:\n  " + "\n  ".join(
-        page.foreign_requests
-    )
 
 
 def organisations_serving(page: Page, place: str):
