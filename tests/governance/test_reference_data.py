@@ -407,7 +407,8 @@ def test_every_body_has_a_status_history_and_sources(reference):
 
 def test_the_executive_seat_count_annex_6_leaves_open_is_flagged_incomplete(reference):
     seat = Seat.objects.get(
-        body__name="Cheshire and Merseyside Partnership Board", label="Members of the Partnership Executive team"
+        body__name="Cheshire and Merseyside Partnership Board",
+        label="Members of the Partnership Executive team",
     )
     assert seat.is_incomplete
     assert "to be defined" in seat.incomplete_note
