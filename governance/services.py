@@ -20,7 +20,7 @@ from ics_registry.history import actor_context
 from ics_registry.permissions import editable_area_ids, forget_cached_grants, has_global_permission
 from ics_registry.services import apply_changes, delete, save
 from organisations.models import Area, Organisation, Person, Post, System
-from organisations.services import PERIOD, SOURCED, _check_sources
+from organisations.services import PERIOD, SOURCED, _check_sources, area_links_for
 
 from . import selectors
 from .choices import HoldingRole, RelationKind, Status
@@ -116,19 +116,8 @@ def _set_links(
 ) -> None:
     with actor_context(actor, service="body_links"):
         if areas is not None:
-            wanted = {a.pk for a in areas}
             existing = set(body.area_links.values_list("area_id", flat=True))
-            if actor is not None and not has_global_permission(actor, Body, "change"):
-                # An area editor speaks only for their own areas: links to other areas stay, and
-                # they may not add one.
-                scope = editable_area_ids(actor)
-                outside = sorted(wanted - existing - scope)
-                if outside:
-                    names = ", ".join(
-                        Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True)
-                    )
-                    raise ValidationError({"areas": f"You may only choose areas you edit (not {names})."})
-                wanted = (wanted & scope) | (existing - scope)
+            wanted = area_links_for(actor, Body, {a.pk for a in areas}, existing)
             body.area_links.exclude(area_id__in=wanted).delete()
             BodyArea.objects.bulk_create(
                 [BodyArea(body=body, area_id=pk, sources=body.sources) for pk in sorted(wanted - existing)]

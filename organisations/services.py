@@ -289,20 +289,25 @@ def _check_organisation(org: Organisation) -> None:
             )
 
 
+def area_links_for(actor, model, wanted: set[int], existing: set[int]) -> set[int]:
+    """The areas a record of `model` should be linked to after `actor` asks for `wanted`.
+
+    An area editor speaks only for their own areas: links to other areas stay as they are, and
+    they may not add one. Anyone who may change every record of the model gets what they ask for.
+    """
+    if actor is None or has_global_permission(actor, model, "change"):
+        return wanted
+    scope = editable_area_ids(actor)
+    outside = sorted(wanted - existing - scope)
+    if outside:
+        names = ", ".join(Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True))
+        raise ValidationError({"areas": f"You may only choose areas you edit (not {names})."})
+    return (wanted & scope) | (existing - scope)
+
+
 def _set_areas(org: Organisation, areas: Iterable[Area], actor) -> None:
-    wanted = {a.pk for a in areas}
     existing = set(org.area_links.values_list("area_id", flat=True))
-    if actor is not None and not has_global_permission(actor, Organisation, "change"):
-        # An area editor speaks only for their own areas: links to other areas stay as they are,
-        # and they may not add one.
-        scope = editable_area_ids(actor)
-        outside = sorted(wanted - existing - scope)
-        if outside:
-            names = ", ".join(
-                Area.objects.filter(pk__in=outside).order_by("name").values_list("name", flat=True)
-            )
-            raise ValidationError({"areas": f"You may only choose areas you edit (not {names})."})
-        wanted = (wanted & scope) | (existing - scope)
+    wanted = area_links_for(actor, Organisation, {a.pk for a in areas}, existing)
     with actor_context(actor, service="organisation_areas"):
         org.area_links.exclude(area_id__in=wanted).delete()
         OrganisationArea.objects.bulk_create(
