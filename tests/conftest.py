@@ -50,7 +50,7 @@ def staff_user(db, django_user_model):
     user = _user(django_user_model, "staff", is_staff=True)
     group, _ = Group.objects.get_or_create(name="Registry editors")
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["organisations", "governance"])
+        Permission.objects.filter(content_type__app_label__in=["organisations", "governance", "delegations"])
     )
     user.groups.add(group)
     return user
@@ -71,6 +71,16 @@ def stockport_editor(db, django_user_model, reference):
     """An area editor of Stockport (and the areas within it)."""
     user = _user(django_user_model, "stockport-editor")
     assign_perm(AREA_EDITOR_PERMISSION, user, reference.area("Stockport"))
+    return user
+
+
+@pytest.fixture
+def gm_editor(db, django_user_model, reference):
+    """An area editor of the whole GM system (a grant on the system's footprint)."""
+    from organisations.models import Area
+
+    user = _user(django_user_model, "gm-editor")
+    assign_perm(AREA_EDITOR_PERMISSION, user, Area.objects.get(system=reference.gm, tier="system"))
     return user
 
 
