@@ -5,9 +5,10 @@ from django import forms
 
 from governance.models import Body
 from ics_registry.filtersets import ISO_DATE, AsOfFilterMixin, IdFilter, RegistryFilterSet
+from organisations.choices import Tier
 from organisations.models import Area, Organisation, Post, System
 
-from .choices import ArrangementStatus, DelegationStatus, PlaceLeadModel, SpatialLevel, Vehicle
+from .choices import ArrangementStatus, DelegationStatus, PlaceLeadModel, SpatialLevel, TierColumn, Vehicle
 from .models import (
     Delegation,
     DelegationFunction,
@@ -15,6 +16,7 @@ from .models import (
     PlaceLeadArrangement,
     ReservedMatter,
     StatutoryHolding,
+    TierAssignment,
 )
 
 
@@ -123,3 +125,15 @@ class PlaceLeadArrangementFilterSet(AsOfFilterMixin, django_filters.FilterSet):
     class Meta:
         model = PlaceLeadArrangement
         fields = ["area", "system", "model", "status", "as_of"]
+
+
+class TierAssignmentFilterSet(django_filters.FilterSet):
+    system = IdFilter(queryset=System.objects.all(), help_text="The system (id).")
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, help_text="The tier.")
+    column = django_filters.ChoiceFilter(choices=TierColumn.choices, help_text="The column of the table.")
+    function = IdFilter(queryset=Function.objects.all(), help_text="The function (id).")
+    body = IdFilter(queryset=Body.objects.all(), help_text="The body (id).")
+
+    class Meta:
+        model = TierAssignment
+        fields = ["system", "tier", "column", "function", "body"]
