@@ -38,9 +38,11 @@ _sourced = registry._sourced
 
 @transaction.atomic
 def load_reference_data(
-    path: Path = registry.REFERENCE_FILE, governance_path: Path = GOVERNANCE_FILE, actor=None
+    path: Path = registry.REFERENCE_FILE, governance_path: Path = GOVERNANCE_FILE, actor=None, keys=None
 ) -> Counter:
-    keys: dict = {}
+    """Load the registry and the governance bodies. `keys`, when given, is filled with the records by
+    their YAML keys (those of the registry, and bodies) for the loaders of the layers above."""
+    keys = {} if keys is None else keys
     created = registry.load_reference_data(path, actor=actor, keys=keys)
     if governance_path is None or not Path(governance_path).exists():
         return created
@@ -253,6 +255,8 @@ def _load_governance(data: dict, keys: dict, created: Counter, actor) -> None:
                     **_sourced(item),
                 )
                 created["constituency_members"] += 1
+
+    keys.update(organisations=organisations, people=people, posts=posts, bodies=bodies)
 
     for row in data.get("relations") or []:
         from_body, to_body = bodies[row["from"]], bodies[row["to"]]
