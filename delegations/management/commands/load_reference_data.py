@@ -2,14 +2,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from governance.reference import GOVERNANCE_FILE, load_reference_data
+from delegations.reference import DELEGATIONS_FILE, load_reference_data
+from governance.reference import GOVERNANCE_FILE
 from organisations.reference import REFERENCE_FILE
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference data (GM and C&M organisations, places, posts and governance bodies) "
-        "from the source papers; safe to run again."
+        "Load the reference data (GM and C&M organisations, places, posts, governance bodies, functions, "
+        "statutory holders, delegations and place-based lead arrangements) from the source papers; "
+        "safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -17,9 +19,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--governance-file", default=str(GOVERNANCE_FILE), help="The governance bodies YAML file."
         )
+        parser.add_argument(
+            "--delegations-file",
+            default=str(DELEGATIONS_FILE),
+            help="The functions and delegations YAML file.",
+        )
 
     def handle(self, *args, **options):
-        created = load_reference_data(Path(options["file"]), Path(options["governance_file"]))
+        created = load_reference_data(
+            Path(options["delegations_file"]),
+            registry_path=Path(options["file"]),
+            governance_path=Path(options["governance_file"]),
+        )
         made = {k: v for k, v in created.items() if v}
         if made:
             self.stdout.write(
