@@ -812,6 +812,11 @@ def represent_rights(context: dict, rights) -> dict:
 
 # --- Schemes of reservation and delegation ---------------------------------------------------
 
+IMPORT_STATUSES = [
+    (value, label)
+    for value, label in DelegationStatus.choices
+    if value in {DelegationStatus.PROPOSED, DelegationStatus.AGREED, DelegationStatus.IN_FORCE}
+]
 SORD_FORMATS = [("csv", "CSV"), ("xlsx", "Excel workbook (XLSX)")]
 
 
@@ -892,25 +897,42 @@ class SordImportInputSerializer(serializers.Serializer):
         },
     )
     status = serializers.ChoiceField(
-        choices=DelegationStatus.choices,
+        choices=IMPORT_STATUSES,
         required=False,
-        default=DelegationStatus.PROPOSED,
-        help_text="The status the imported delegations are recorded with (proposed by default).",
+        help_text="The status the imported delegations are recorded with (in force when not given).",
     )
 
 
 class SordImportRowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="The row's number in the spreadsheet (the heading is row 1).")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="What is wrong with it, by column or field.",
+    row = serializers.IntegerField(
+        allow_null=True, help_text="The row's number as a spreadsheet shows it (the column names are row 1)."
     )
+    column = serializers.CharField(allow_blank=True, help_text="The column at fault, where one is.")
+    message = serializers.CharField(help_text="Why the row was refused.")
 
 
 class SordImportAcceptedSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The import's id.")
     url = serializers.URLField(help_text="Where to follow its progress.")
     state = serializers.ChoiceField(choices=ImportState.choices, help_text="How far it has got.")
+
+
+class SordImportCountsSerializer(serializers.Serializer):
+    delegations = serializers.IntegerField(help_text="First-level delegations created.")
+    sub_delegations = serializers.IntegerField(help_text="Sub-delegations created.")
+    reserved_matters = serializers.IntegerField(help_text="Reserved matters created.")
+
+
+class SordImportReportSerializer(serializers.Serializer):
+    """What an import did. Empty until it has finished."""
+
+    status = serializers.CharField(required=False, help_text="The status imported delegations were given.")
+    created = SordImportCountsSerializer(
+        required=False, help_text="What was created (all zero when any row was refused)."
+    )
+    errors = SordImportRowErrorSerializer(
+        many=True, required=False, help_text="Each refused row and why (nothing was imported then)."
+    )
 
 
 class SordImportSerializer(serializers.Serializer):
@@ -925,8 +947,39 @@ class SordImportSerializer(serializers.Serializer):
     rows_total = serializers.IntegerField(help_text="Rows in the file.")
     rows_done = serializers.IntegerField(help_text="Rows checked so far.")
     percent = serializers.IntegerField(help_text="How far it has got, from 0 to 100.")
-    report = serializers.JSONField(
-        help_text="What was imported, or each refused row and why (`errors`: row number, then messages by column)."
+    report = SordImportReportSerializer(
+        help_text=(
+            "Once finished: what was imported, or `errors`, each refused row with its column and "
+            "the reason. Empty while it runs."
+        )
     )
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
+
+
+def represent_import(context: dict, job, progress: dict) -> dict:
+    area = job.area
+    return {
+        "id": job.pk,
+        "url": url_maker(context, "api:sord-import-detail")(job.pk),
+        "file_name": job.file_name,
+        "area": (
+            {
+                "id": area.pk,
+                "url": url_maker(context, "api:area-detail")(area.pk),
+                "display": str(area),
+                "tier": area.tier,
+                "ons_code": area.ons_code,
+            }
+            if area is not None
+            else None
+        ),
+        "state": progress["state"],
+        "state_display": str(dict(ImportState.choices).get(progress["state"], progress["state"])),
+        "rows_total": progress["rows_total"],
+        "rows_done": progress["rows_done"],
+        "percent": progress["percent"],
+        "report": progress["report"],
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }

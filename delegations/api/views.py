@@ -5,7 +5,7 @@ of reservation and delegation in and out as spreadsheets."""
 from __future__ import annotations
 
 from django.db.models import F, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -41,6 +41,8 @@ from ..models import (
     StatutoryHolding,
     TierAssignment,
 )
+from ..services.sord import SORD_MAX_BYTES
+from ..services.sord import TOO_LARGE as SORD_TOO_LARGE
 from . import serializers as s
 
 START_ORDER = F("start_date").asc(nulls_first=True)
@@ -216,20 +218,27 @@ class ReadOnlyRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     lookup_value_regex = RegistryViewSet.lookup_value_regex
     filter_backends = [RegistryFilterBackend]
-    get_queryset = RegistryViewSet.get_queryset
-    base_queryset = RegistryViewSet.base_queryset
-    filter_queryset = RegistryViewSet.filter_queryset
-    get_object = RegistryViewSet.get_object
     history = RegistryViewSet.history
 
+    def get_queryset(self):
+        return self.base_queryset()
 
-@extend_schema(
-    responses={
-        200: s.TierAssignmentSerializer(many=True),
-        400: ERROR_RESPONSES[400],
-        401: ERROR_RESPONSES[401],
-    }
-)
+    def base_queryset(self):
+        return self.queryset.all()
+
+    def filter_queryset(self, queryset):
+        # As RegistryViewSet: with no filter in the query string, no FilterSet is built.
+        if not set(self.request.query_params) & set(self.filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_object(self):
+        lookup = self.kwargs.get(self.lookup_field)
+        if lookup is not None and not str(lookup).isdigit():
+            raise Http404
+        return super().get_object()
+
+
 class TierAssignmentViewSet(ReadOnlyRegistryViewSet):
     """Systems' tier tables (001 Appendix 2): per tier, its accountabilities, governance bodies,
     delivery functions and teams. Read-only here."""
@@ -286,7 +295,7 @@ class DecisionRightsViewSet(viewsets.GenericViewSet):
 # --- Schemes of reservation and delegation ---------------------------------------------------
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
 
 class JsonOnlyNegotiation(DefaultContentNegotiation):
@@ -320,25 +329,23 @@ class SordViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"], url_path="export")
     def export(self, request, *args, **kwargs):
-        """The delegations of an area, or of every area of a system, as a scheme of reservation and
-        delegation: one row per function delegated, with what is reserved. With `as_of`, only what
-        was in force that day. The file imports back unchanged."""
+        """The delegations and reserved matters of an area, or of every area of a system, as a
+        scheme of reservation and delegation: one row per function delegated or reserved. With
+        `as_of`, only what covered that day. The file imports back unchanged."""
         query = read_query(s.SordExportQuerySerializer, request)
         rows = selectors.sord_rows(area=query.get("area"), system=query.get("system"), on=query.get("as_of"))
-        kind = query.get("format") or "csv"
-        content, content_type, file_name = selectors.sord_export(rows, format=kind, name=_export_name(query))
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        kind = query["format"]
+        response = HttpResponse(selectors.sord_export(rows, kind), content_type=EXPORT_TYPES[kind])
+        response["Content-Disposition"] = f'attachment; filename="{_export_name(query)}.{kind}"'
         return response
 
 
 def _export_name(query) -> str:
     place = query.get("area") or query.get("system")
-    stem = "".join(c if c.isalnum() else "-" for c in getattr(place, "short_name", "") or place.name).strip(
-        "-"
-    )
+    words = getattr(place, "short_name", "") or place.name
+    stem = "-".join("".join(c if c.isalnum() else " " for c in words).split()).lower()
     on = query.get("as_of")
-    return f"scheme-of-delegation-{stem.lower()}" + (f"-{on.isoformat()}" if on else "")
+    return f"scheme-of-delegation-{stem or place.pk}" + (f"-{on.isoformat()}" if on else "")
 
 
 IMPORT_ERRORS = {
@@ -366,30 +373,22 @@ class SordImportViewSet(viewsets.GenericViewSet):
         responses={202: s.SordImportAcceptedSerializer, **IMPORT_ERRORS},
     )
     def create(self, request, *args, **kwargs):
-        """Upload a scheme (CSV or XLSX) for an area: answered at once with the import's id and where
-        to follow it. Every row goes through the same rules as a delegation made by hand, and the
-        import is all or nothing: one bad row and nothing is imported, and the report names each
-        bad row and why. A file that is not a spreadsheet of the expected columns is refused at once."""
+        """Upload a scheme (CSV or XLSX, at most 5 MB) for a locality or a system footprint:
+        answered at once with the import's id and where to follow it. Every row goes through the
+        same rules as a delegation made by hand, and the import is all or nothing: one bad row and
+        nothing is imported, and the report names each bad row and why. A file that is not a
+        spreadsheet of the expected columns is refused at once."""
         query = s.SordImportInputSerializer(data=request.data)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         upload = data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise exceptions.ValidationError(
-                {
-                    "file": [
-                        f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: no scheme is that large."
-                    ]
-                }
-            )
+        if upload.size > SORD_MAX_BYTES:  # refused before it is read into memory
+            raise exceptions.ValidationError({"file": [SORD_TOO_LARGE]})
         if not can_write_in_areas(request.user, Delegation, ADD, {data["area"].pk}):
             raise exceptions.PermissionDenied("You may not add delegations in that area.")
+        optional = {"status": data["status"]} if "status" in data else {}
         job = services.sord_import_start(
-            content=upload.read(),
-            file_name=upload.name,
-            area=data["area"],
-            status=data["status"],
-            actor=request.user,
+            content=upload.read(), file_name=upload.name, area=data["area"], actor=request.user, **optional
         )
         url = url_maker(self.get_serializer_context(), "api:sord-import-detail")(job.pk)
         return Response(
@@ -406,8 +405,9 @@ class SordImportViewSet(viewsets.GenericViewSet):
         }
     )
     def retrieve(self, request, *args, **kwargs):
-        """An import's progress (rows checked of rows in the file) and, once finished, its report:
-        what was imported, or each refused row and why. Seen by whoever uploaded it, and by staff."""
+        """An import's progress (rows checked of the rows in the file) and, once it has finished,
+        its report: what was imported, or each refused row and why. Seen by whoever uploaded it,
+        and by staff."""
         pk = str(self.kwargs.get("pk", ""))
         if not pk.isdigit() or int(pk) > s.MAX_ID:
             raise exceptions.NotFound("Not found.")
@@ -420,31 +420,6 @@ class SordImportViewSet(viewsets.GenericViewSet):
         )
         if job is None:
             raise exceptions.NotFound("Not found.")
-        progress = selectors.sord_import_progress(job)
-        context = self.get_serializer_context()
         return Response(
-            {
-                "id": job.pk,
-                "url": url_maker(context, "api:sord-import-detail")(job.pk),
-                "file_name": job.file_name,
-                "area": (
-                    {
-                        "id": job.area.pk,
-                        "url": url_maker(context, "api:area-detail")(job.area.pk),
-                        "display": str(job.area),
-                        "tier": job.area.tier,
-                        "ons_code": job.area.ons_code,
-                    }
-                    if job.area_id
-                    else None
-                ),
-                "state": job.state,
-                "state_display": job.get_state_display(),
-                "rows_total": job.rows_total,
-                "rows_done": job.rows_done,
-                "percent": progress.get("percent", 0) if isinstance(progress, dict) else 0,
-                "report": job.report,
-                "created_at": job.created_at,
-                "finished_at": job.finished_at,
-            }
+            s.represent_import(self.get_serializer_context(), job, selectors.sord_import_progress(job))
         )

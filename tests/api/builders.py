@@ -11,6 +11,16 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from delegations import services as delegation_services
+from delegations.choices import PlaceLeadModel, PlaceLeadRole, TierColumn, Vehicle
+from delegations.models import (
+    Delegation,
+    Function,
+    PlaceLeadArrangement,
+    ReservedMatter,
+    StatutoryHolding,
+    TierAssignment,
+)
 from governance import services as governance_services
 from governance.choices import BodyKind, CompositionRuleKind, RelationKind, Status
 from governance.models import (
@@ -512,6 +522,244 @@ class ConstituencyMemberResource(GovernanceResource):
         return obj.label.endswith("(renamed)")
 
 
+# --- Delegations ------------------------------------------------------------------------------
+
+
+def function(parent: Function | None = None, **extra) -> Function:
+    return delegation_services.function_create(
+        name=f"Test function {uid()}", parent=parent, actor=None, **extra
+    )
+
+
+def holder(area: Area, **extra) -> Organisation:
+    """A fresh statutory body serving `area`."""
+    extra.setdefault("kind", OrganisationKind.ICB)
+    return services.organisation_create(name=f"Test holder {uid()}", areas=[area], actor=None, **extra)
+
+
+def statutory_holding(area: Area | None, *, fn=None, by=None, **extra) -> StatutoryHolding:
+    """`by` (a fresh organisation) holds `fn` (a fresh function) for `area` by statute."""
+    return delegation_services.statutory_holding_create(
+        function=fn or function(),
+        holder=by or holder(area or Area.objects.get(name="Stockport", tier=Tier.LOCALITY)),
+        area=area,
+        actor=None,
+        **extra,
+    )
+
+
+def standing_body(area: Area, **extra) -> Body:
+    """A fresh body of `area` that has existed all along (established, with no start recorded), so
+    that it may receive a delegation for any period."""
+    made = body(area, **extra)
+    governance_services.body_status_create(body=made, status=Status.ESTABLISHED, actor=None)
+    return made
+
+
+def delegation(area: Area, *, holding: StatutoryHolding | None = None, **extra) -> Delegation:
+    """A delegation of a function held by statute for `area` to a fresh body there (proposed
+    unless said otherwise); the holding is made when not given."""
+    holding = holding or statutory_holding(area)
+    if not any(key.startswith("delegator_") for key in extra):
+        extra["delegator_organisation"] = holding.holder
+    if not any(key.startswith("delegate_") for key in extra):
+        extra["delegate_body"] = standing_body(area)
+    extra.setdefault("functions", [holding.function])
+    extra.setdefault("vehicle", Vehicle.SCHEME_OF_DELEGATION)
+    return delegation_services.delegation_create(area=area, actor=None, **extra)
+
+
+def reserved_matter(area: Area | None, **extra) -> ReservedMatter:
+    extra.setdefault("function", function())
+    if "reserved_to_organisation" not in extra:
+        extra.setdefault(
+            "reserved_to_body", body(area or Area.objects.get(name="Stockport", tier=Tier.LOCALITY))
+        )
+    return delegation_services.reserved_matter_create(area=area, actor=None, **extra)
+
+
+def locality(area: Area) -> Area:
+    """A fresh locality of `area`'s system (beside it), for a place-based lead arrangement of its own."""
+    return services.area_create(
+        name=f"Test locality {uid()}",
+        system=area.system,
+        tier=Tier.LOCALITY,
+        kind=AreaKind.LOCAL_AUTHORITY_PLACE,
+        parent=Area.objects.get(system=area.system, tier=Tier.SYSTEM),
+        actor=None,
+    )
+
+
+def place_lead_arrangement(area: Area, **extra) -> PlaceLeadArrangement:
+    extra.setdefault("model", PlaceLeadModel.DEDICATED_OFFICER)
+    extra.setdefault("posts", [(post(area), [PlaceLeadRole.PRIMARY_CARE_NETWORKS])])
+    return delegation_services.place_lead_arrangement_create(area=area, actor=None, **extra)
+
+
+SORD_HEADER = (
+    "policy area,function,reserved to,delegated to,further delegated to,statutory basis,limit,from,to,source"
+)
+
+
+def sord_csv(*rows: str) -> bytes:
+    return "\n".join([SORD_HEADER, *rows, ""]).encode()
+
+
+def sord_upload(area: Area, name: str = "scheme.csv"):
+    """A one-row scheme for `area`: a function held there by statute, delegated by its holder to a
+    body of the area, as an uploaded file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    holding = statutory_holding(area, start_date=dt.date(2022, 7, 1))
+    delegate = standing_body(area)
+    fn = holding.function.name
+    row = f"{fn},{fn},,{delegate.name},,,£1000,2022-07-01,,test"
+    return SimpleUploadedFile(name, sord_csv(row), content_type="text/csv")
+
+
+def sord_import(area: Area, uploader):
+    """An import record uploaded by `uploader`, queued (as sord_import_start stores one)."""
+    from delegations.models import SordImport
+
+    return SordImport.objects.create(
+        uploaded_by=uploader, file_name="scheme.csv", content=sord_csv(), area=area, rows_total=0
+    )
+
+
+class FunctionResource(Resource):
+    def record(self, area):
+        return function()
+
+    def create_payload(self, area):
+        return {"name": f"New function {uid()}", "spatial_level": "locality"}
+
+    def put_payload(self, obj):
+        return {"name": f"{obj.name} (renamed)", "parent": obj.parent_id}
+
+    def patch_payload(self, obj):
+        return {"name": f"{obj.name} (renamed)"}
+
+    def changed(self, obj):
+        return obj.name.endswith("(renamed)")
+
+
+class StatutoryHoldingResource(Resource):
+    def record(self, area):
+        return statutory_holding(area)
+
+    def create_payload(self, area):
+        return {
+            "function": function().pk,
+            "holder": holder(area).pk,
+            "area": area.pk,
+            "start_date": "2022-07-01",
+        }
+
+    def put_payload(self, obj):
+        return {
+            "function": obj.function_id,
+            "holder": obj.holder_id,
+            "area": obj.area_id,
+            "basis": "changed",
+        }
+
+    def patch_payload(self, obj):
+        return {"basis": "changed"}
+
+    def changed(self, obj):
+        return obj.basis == "changed"
+
+
+class DelegationResource(Resource):
+    def record(self, area):
+        return delegation(area)
+
+    def create_payload(self, area):
+        holding = statutory_holding(area)
+        return {
+            "delegator_organisation": holding.holder_id,
+            "delegate_body": standing_body(area).pk,
+            "functions": [holding.function_id],
+            "area": area.pk,
+            "vehicle": Vehicle.SCHEME_OF_DELEGATION,
+            "financial_limit": "250000.00",
+        }
+
+    def put_payload(self, obj):
+        return {
+            "delegator_organisation": obj.delegator_organisation_id,
+            "delegate_body": obj.delegate_body_id,
+            "functions": list(obj.functions.values_list("pk", flat=True)),
+            "area": obj.area_id,
+            "vehicle": obj.vehicle,
+            "conditions": "changed",
+        }
+
+    def patch_payload(self, obj):
+        return {"conditions": "changed"}
+
+    def changed(self, obj):
+        return obj.conditions == "changed"
+
+
+class ReservedMatterResource(Resource):
+    def record(self, area):
+        return reserved_matter(area)
+
+    def create_payload(self, area):
+        return {"function": function().pk, "reserved_to_body": body(area).pk, "area": area.pk}
+
+    def put_payload(self, obj):
+        return {
+            "function": obj.function_id,
+            "reserved_to_body": obj.reserved_to_body_id,
+            "area": obj.area_id,
+            "note": "changed",
+        }
+
+    def patch_payload(self, obj):
+        return {"note": "changed"}
+
+    def changed(self, obj):
+        return obj.note == "changed"
+
+
+class PlaceLeadArrangementResource(Resource):
+    """A locality has one arrangement on any day: records are made in a fresh locality each (see
+    `locality`), which the permission matrix grants to the editor acting on their own records."""
+
+    def record(self, area):
+        return place_lead_arrangement(area)
+
+    def create_payload(self, area):
+        return {
+            "area": area.pk,
+            "model": PlaceLeadModel.COUNCIL_CHIEF_EXECUTIVE,
+            "posts": [{"post": post(area).pk, "roles": [PlaceLeadRole.JOIN_UP_CARE]}],
+        }
+
+    def put_payload(self, obj):
+        return {"area": obj.area_id, "model": obj.model, "note": "changed"}
+
+    def patch_payload(self, obj):
+        return {"note": "changed"}
+
+    def changed(self, obj):
+        return obj.note == "changed"
+
+
+class TierAssignmentResource(Resource):
+    def record(self, area):
+        return delegation_services.tier_assignment_create(
+            system=area.system,
+            tier=area.tier,
+            column=TierColumn.TEAM,
+            order=uid(),
+            label=f"Test team {uid()}",
+            actor=None,
+        )
+
+
 RESOURCES: dict[str, Resource] = {
     r.basename: r
     for r in (
@@ -531,6 +779,12 @@ RESOURCES: dict[str, Resource] = {
         SeatHoldingResource("seat-holding", SeatHolding),
         CompositionRuleResource("composition-rule", CompositionRule),
         ConstituencyMemberResource("constituency-member", ConstituencyMember),
+        FunctionResource("function", Function),
+        StatutoryHoldingResource("statutory-holding", StatutoryHolding),
+        DelegationResource("delegation", Delegation),
+        ReservedMatterResource("reserved-matter", ReservedMatter),
+        PlaceLeadArrangementResource("place-lead-arrangement", PlaceLeadArrangement),
+        TierAssignmentResource("tier-assignment", TierAssignment),
     )
 }
 

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from ics_registry.api import router
 from ics_registry.tokens import token_issue
 
-from .builders import RESOURCES, holding, person, snapshot, uid
+from .builders import RESOURCES, holding, locality, person, snapshot, statutory_holding, uid
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +189,49 @@ API_MATRIX.update(
     }
 )
 
+# Delegations. The function catalogue, statutory holdings and the tier table are national
+# reference data that staff maintain (as systems are); the tier table is read-only over the API.
+# Delegations, reserved matters and place-based lead arrangements belong to the area they apply to.
+STAFF_ONLY = {
+    "create": write(201, own=403, other=403),
+    "update": write(200, own=HIDDEN),
+    "destroy": write(204, own=HIDDEN),
+}
+API_MATRIX.update(
+    {
+        **resource_rows("function", **STAFF_ONLY),
+        **resource_rows("statutory-holding", **STAFF_ONLY),
+        **resource_rows("delegation"),
+        ("delegation-chain", "get"): READ,
+        **resource_rows("reserved-matter"),
+        **resource_rows("place-lead-arrangement"),
+        ("tier-assignment-list", "get"): READ,
+        ("tier-assignment-detail", "get"): READ,
+        ("tier-assignment-history", "get"): READ,
+        ("decision-rights-list", "get"): READ,
+        ("sord-export", "get"): READ,
+        # Importing a scheme adds delegations to an area: its editors (and staff) may; a Stockport
+        # editor may not import into Bury (403: the area is public, so refusing openly reveals nothing).
+        ("sord-import-list", "post"): {**write(202, other=403)},
+        # An import's report is seen by whoever uploaded it, and by staff; to anyone else it does
+        # not exist. (The Stockport editor uploaded the import they read as "own"; someone else
+        # uploaded the "other" one.)
+        ("sord-import-detail", "get"): {
+            ANON: 404,
+            READ_ONLY: 200,
+            READER: 404,
+            EDITOR_OWN: 200,
+            EDITOR_OTHER: 404,
+            STAFF: 200,
+            SUPER: 200,
+            SEC_OWN: 404,
+            SEC_OTHER: 404,
+        },
+    }
+)
+
 # Router resources that are not registry records (no list, no builders).
-NOT_RECORDS = {"export"}
+NOT_RECORDS = {"export", "decision-rights", "sord", "sord-import"}
 
 
 def derived_api_routes() -> set[tuple[str, str]]:
@@ -217,6 +258,88 @@ def test_every_router_resource_has_builders():
 
 # --- The API matrix --------------------------------------------------------------------------
 
+# Resources whose records are made in a fresh locality each (a locality has one place-based lead
+# arrangement on any day). The Stockport editor is granted the fresh locality they act on as
+# their own; the one acted on as "other" is granted to nobody.
+OWN_LOCALITY = {"place-lead-arrangement"}
+
+
+def own_locality(area, role, client):
+    from guardian.shortcuts import assign_perm
+
+    from ics_registry.permissions import AREA_EDITOR_PERMISSION, forget_cached_grants
+
+    fresh = locality(area)
+    if role == EDITOR_OWN:
+        assign_perm(AREA_EDITOR_PERMISSION, client.user, fresh)
+        forget_cached_grants(client.user)
+    return fresh
+
+
+def _decision_rights(client, role, area, expected, request):
+    holding = statutory_holding(area)
+    response = client.get(
+        reverse("api:decision-rights-list"),
+        {"function": holding.function_id, "area": area.pk, "on": "2023-01-01"},
+    )
+    assert response.status_code == expected
+    assert [h["party"]["id"] for h in response.json()["holders"]] == [holding.holder_id]
+
+
+def _sord_export(client, role, area, expected, request):
+    response = client.get(reverse("api:sord-export"), {"area": area.pk, "format": "csv"})
+    assert response.status_code == expected
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+
+
+def _sord_import(client, role, area, expected, request):
+    from delegations.models import Delegation, SordImport
+
+    from .builders import sord_upload
+
+    upload = sord_upload(area)
+    before = (SordImport.objects.count(), Delegation.objects.count())
+    response = client.post(
+        reverse("api:sord-import-list"),
+        {"file": upload, "area": area.pk, "status": "proposed"},
+        format="multipart",
+    )
+    assert response.status_code == expected, response.content
+    if expected == 202:
+        assert SordImport.objects.filter(pk=response.json()["id"]).exists()
+    else:
+        assert (SordImport.objects.count(), Delegation.objects.count()) == before
+
+
+def _sord_import_detail(client, role, area, expected, request):
+    from django.contrib.auth import get_user_model
+
+    from .builders import sord_import
+
+    if role == EDITOR_OWN:
+        uploader = client.user
+    else:
+        uploader = get_user_model().objects.create_user(username=f"uploader-{uid()}", password="pw-uploader")
+    job = sord_import(area, uploader)
+    url = reverse("api:sord-import-detail", kwargs={"pk": job.pk})
+    response = client.get(url)
+    if expected == 404:
+        missing = client.get(reverse("api:sord-import-detail", kwargs={"pk": MISSING_ID}))
+        assert response.status_code == missing.status_code == 404
+        assert response.json() == missing.json()
+    else:
+        assert response.status_code == expected
+        assert response.json()["id"] == job.pk
+
+
+DELEGATION_SPECIALS = {
+    "decision-rights-list": _decision_rights,
+    "sord-export": _sord_export,
+    "sord-import-list": _sord_import,
+    "sord-import-detail": _sord_import_detail,
+}
+
 API_CASES = [(name, method, role) for (name, method), row in API_MATRIX.items() for role in ROLES]
 
 
@@ -240,13 +363,23 @@ def test_api_matrix(name, method, role, request, reference):
         assert {"organizations", "posts", "memberships", "persons"} <= response.json().keys()
         return
 
+    if name in DELEGATION_SPECIALS:
+        if secretary is not None:
+            grant_secretary(role, secretary, None, area)
+        DELEGATION_SPECIALS[name](client, role, area, expected, request)
+        return
+
     basename, kind = name.rsplit("-", 1)
     resource = RESOURCES[basename]
     model = resource.model
+    if basename in OWN_LOCALITY:
+        area = own_locality(area, role, client)
 
     if kind == "list" and method == "get":
         # Public registry: every role sees every row, in Stockport and in Bury alike.
         own, other = resource.record(reference.area("Stockport")), resource.record(reference.area("Bury"))
+        if basename in OWN_LOCALITY:
+            own, other = resource.record(area), resource.record(locality(reference.area("Bury")))
         if secretary is not None:
             grant_secretary(role, secretary, getattr(resource, "body_of", lambda o: None)(own), area)
         response = client.get(reverse(f"api:{name}"), {"page_size": 500})
@@ -287,6 +420,8 @@ def test_api_matrix(name, method, role, request, reference):
             assert response.json()["id"] == obj.pk
         elif kind == "graph":
             assert response.json()["centre"] == obj.pk
+        elif kind == "chain":
+            assert response.json()["delegation"] == obj.pk
         else:
             assert isinstance(response.json(), list) and response.json()[0]["label"] == "created"
         return
