@@ -29,7 +29,9 @@ def _function(name, parent=None):
     )
 
 
-def _delegation(functions, area, *, parent=None, limit=None, start=D(2022, 7, 1), end=None, status=None, **sides):
+def _delegation(
+    functions, area, *, parent=None, limit=None, start=D(2022, 7, 1), end=None, status=None, **sides
+):
     delegation = Delegation.objects.create(
         area=area,
         parent=parent,
@@ -70,7 +72,11 @@ def world(reference):
         function=w.root, holder=w.icb, area=w.gm_area, start_date=D(2022, 7, 1), sources=[{"document": "t"}]
     )
     w.to_board = _delegation(
-        [w.community], w.stockport, delegator_organisation=w.icb, delegate_body=w.board, limit=Decimal("5000000")
+        [w.community],
+        w.stockport,
+        delegator_organisation=w.icb,
+        delegate_body=w.board,
+        limit=Decimal("5000000"),
     )
     w.to_lead = _delegation(
         [w.nursing],
@@ -197,7 +203,10 @@ def test_a_closed_holder_gives_nothing_and_the_answer_says_so(world):
     )
     answer = decision_rights(function=world.nursing, area=world.stockport, on=AFTER)
     assert answer.holders == []
-    assert answer.reason == "Nobody held Home nursing (resolver) for Stockport on 1 Aug 2022: NHS Stockport CCG closed on 30 Jun 2022."
+    assert (
+        answer.reason
+        == "Nobody held Home nursing (resolver) for Stockport on 1 Aug 2022: NHS Stockport CCG closed on 30 Jun 2022."
+    )
 
 
 def test_a_delegation_from_a_closed_holder_ends_with_it(world):
@@ -226,13 +235,18 @@ def test_a_reserved_matter_stays_with_its_holder(world):
         sources=[{"document": "t"}],
     )
     answer = decision_rights(function=world.nursing, area=world.stockport, on=AFTER)
-    assert names(answer) == ["NHS Greater Manchester Integrated Care", "Greater Manchester Integrated Care Board"]
+    assert names(answer) == [
+        "NHS Greater Manchester Integrated Care",
+        "Greater Manchester Integrated Care Board",
+    ]
     assert answer.reserved_to.name == "Greater Manchester Integrated Care Board"
     assert answer.notes == [
         "Home nursing (resolver) is reserved to Greater Manchester Integrated Care Board: it cannot be delegated."
     ]
     # Before the reservation the CCG decided, as before.
-    assert names(decision_rights(function=world.nursing, area=world.stockport, on=BEFORE)) == ["NHS Stockport CCG"]
+    assert names(decision_rights(function=world.nursing, area=world.stockport, on=BEFORE)) == [
+        "NHS Stockport CCG"
+    ]
 
 
 def test_nobody_recorded(world):
