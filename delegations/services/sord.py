@@ -65,7 +65,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from governance.models import Body
@@ -305,24 +305,32 @@ def _unlock(import_id: int) -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, import_id])
 
 
+def _second_connection():
+    """A new database session beside Django's own, in autocommit: what it writes is committed at
+    once, whatever transaction the main connection has open."""
+    main = connections["default"]
+    raw = main.Database.connect(**main.get_connection_params())
+    raw.autocommit = True
+    return raw
+
+
 class _Progress:
-    """Writes rows done as the import goes, on a connection of its own (autocommit), so that a
-    poller sees them while the import's transaction is still open. Called inside an outer
-    transaction (the import row itself not yet committed), it writes on the main connection."""
+    """Writes rows done as the import goes, on a connection of its own, so that a poller sees them
+    while the import's transaction is still open. Called inside an outer transaction (where the
+    import row itself may not be committed yet), it writes on the main connection."""
 
     def __init__(self, import_id: int, total: int):
         self.import_id, self.total = import_id, total
         self.step = max(1, total // 100)
         self.done = self.written = 0
-        self.conn = None
-        if not connection.in_atomic_block:
-            main = connections["default"]
-            self.conn = type(main)(dict(main.settings_dict), alias="sord_import_progress")
-        self.table = SordImport._meta.db_table
+        self.conn = None if connection.in_atomic_block else _second_connection()
+        self.sql = (
+            f"UPDATE {connection.ops.quote_name(SordImport._meta.db_table)} SET rows_done = %s WHERE id = %s"
+        )
 
     def add(self, rows: int) -> None:
         self.done = min(self.total, self.done + rows)
-        if self.done - self.written >= self.step or self.done == self.total:
+        if self.done - self.written >= self.step or (self.done == self.total and self.done > self.written):
             self._write()
 
     def _write(self) -> None:
@@ -332,20 +340,19 @@ class _Progress:
             return
         try:
             with self.conn.cursor() as cursor:
-                # Never wait for a lock: progress is worth less than the import.
+                # Never wait long for a lock: progress is worth less than the import.
                 cursor.execute("SET lock_timeout = '1s'")
-                cursor.execute(
-                    f"UPDATE {self.conn.ops.quote_name(self.table)} SET rows_done = %s WHERE id = %s",
-                    [self.done, self.import_id],
-                )
-        except DatabaseError:
+                cursor.execute(self.sql, [self.done, self.import_id])
+        except Exception:
             logger.warning("Could not record the progress of SoRD import %s", self.import_id, exc_info=True)
             self.close()
-            self.conn = None
 
     def close(self) -> None:
         if self.conn is not None:
-            self.conn.close()
+            try:
+                self.conn.close()
+            finally:
+                self.conn = None
 
 
 def sord_import_run(import_id: int) -> SordImport:

@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organisations.tasks.registry_daily_check",
         "schedule": 60 * 60 * 6,
     },
+    "end-delegations-of-closed-holders": {
+        "task": "delegations.tasks.end_delegations_of_closed_holders",
+        "schedule": 60 * 60 * 6,
+    },
 }
 
 # --- History --------------------------------------------------------------------------------
