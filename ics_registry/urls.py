@@ -20,7 +20,9 @@ urlpatterns = [
     path("api/v1/", include(("ics_registry.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    # Governance first: its person and place pages answer at the organisations paths.
+    # Delegations, then governance, first: their place (and person) pages answer at the
+    # organisations paths, each adding what its layer knows.
+    path("", include("delegations.urls")),
     path("", include("governance.urls")),
     path("", include("organisations.urls")),
 ]
