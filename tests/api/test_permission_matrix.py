@@ -12,6 +12,7 @@ has no row in the matrix: add the row when you add a route.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -81,7 +82,7 @@ def grant_secretary(role, user, body, area) -> None:
 
 
 def role_user(role, request):
-    fixture = ROLE_FIXTURE[role]
+    fixture = ROLE_FIXTURE.get(role)  # None for anonymous callers and tokens sent to a page
     return request.getfixturevalue(fixture) if fixture else None
 
 
@@ -264,15 +265,15 @@ def test_every_router_resource_has_builders():
 OWN_LOCALITY = {"place-lead-arrangement"}
 
 
-def own_locality(area, role, client):
+def own_locality(area, role, user):
     from guardian.shortcuts import assign_perm
 
     from ics_registry.permissions import AREA_EDITOR_PERMISSION, forget_cached_grants
 
     fresh = locality(area)
     if role == EDITOR_OWN:
-        assign_perm(AREA_EDITOR_PERMISSION, client.user, fresh)
-        forget_cached_grants(client.user)
+        assign_perm(AREA_EDITOR_PERMISSION, user, fresh)
+        forget_cached_grants(user)
     return fresh
 
 
@@ -373,7 +374,7 @@ def test_api_matrix(name, method, role, request, reference):
     resource = RESOURCES[basename]
     model = resource.model
     if basename in OWN_LOCALITY:
-        area = own_locality(area, role, client)
+        area = own_locality(area, role, getattr(client, "user", None))
 
     if kind == "list" and method == "get":
         # Public registry: every role sees every row, in Stockport and in Bury alike.
@@ -570,6 +571,31 @@ PAGES = {
     # The person and place pages with what governance adds (same paths as the organisations ones).
     "governance:person_detail": ("get", "read", "person", "pk", ""),
     "governance:area_detail": ("get", "read", "area", "pk", ""),
+    # Delegations pages. The place page with what delegations adds (same path as the others).
+    "delegations:decide": ("get", "read", None, None, ""),
+    "delegations:function_list": ("get", "read", None, None, ""),
+    "delegations:function_detail": ("get", "read", "function", "pk", ""),
+    "delegations:function_history": ("get", "read", "function", "pk", ""),
+    "delegations:delegation_list": ("get", "read", None, None, ""),
+    "delegations:delegation_add": ("get", "add", None, None, ""),
+    "delegations:delegation_export_csv": ("get", "read", None, None, ""),
+    "delegations:delegation_export_xlsx": ("get", "read", None, None, ""),
+    "delegations:delegation_detail": ("get", "read", "delegation", "pk", ""),
+    "delegations:delegation_edit": ("get", "edit", "delegation", "pk", ""),
+    "delegations:delegation_revoke": ("get", "edit", "delegation", "pk", ""),
+    "delegations:delegation_history": ("get", "read", "delegation", "pk", ""),
+    "delegations:sord_import": ("get", "add", None, None, ""),
+    "delegations:sord_import_detail": ("get", "import", "sord-import", "pk", ""),
+    "delegations:sord_import_progress": ("get", "import", "sord-import", "pk", ""),
+    "delegations:functions_map": ("get", "read", "system", "system", ""),
+    "delegations:tier_table": ("get", "read", "system", "system", ""),
+    "delegations:place_lead_list": ("get", "read", None, None, ""),
+    "delegations:place_lead_without": ("get", "read", None, None, ""),
+    "delegations:place_lead_add": ("get", "add", None, None, ""),
+    "delegations:place_lead_detail": ("get", "read", "place-lead-arrangement", "pk", ""),
+    "delegations:place_lead_edit": ("get", "edit", "place-lead-arrangement", "pk", ""),
+    "delegations:place_lead_history": ("get", "read", "place-lead-arrangement", "pk", ""),
+    "delegations:area_detail": ("get", "read", "area", "pk", ""),
 }
 
 TOKEN = "read-only token (sent to a page)"
@@ -595,6 +621,17 @@ PAGE_EXPECTED = {
         READER: 403,
         EDITOR_OWN: 403,
         EDITOR_OTHER: 403,
+        STAFF: 200,
+        SUPER: 200,
+    },
+    # A scheme import's report: seen by whoever uploaded it (the Stockport editor, for their own)
+    # and by staff; to anyone else it does not exist.
+    "import": {
+        ANON: LOGIN,
+        TOKEN: LOGIN,
+        READER: HIDDEN,
+        EDITOR_OWN: 200,
+        EDITOR_OTHER: HIDDEN,
         STAFF: 200,
         SUPER: 200,
     },
@@ -669,13 +706,33 @@ def page_text(response, url) -> str:
 PAGE_CASES = [(name, role) for name in PAGES for role in PAGE_ROLES]
 
 
+def page_record(basename, area, role, request):
+    """The record a page shows: one of the resource's, or an import uploaded by the Stockport
+    editor (their own) or by someone else."""
+    if basename is None:
+        return None
+    if basename == "sord-import":
+        from .builders import sord_import
+
+        if role == EDITOR_OWN:
+            uploader = role_user(role, request)
+        else:
+            uploader = request.getfixturevalue("django_user_model").objects.create_user(
+                username=f"uploader-{uid()}", password="pw-uploader"
+            )
+        return sord_import(area, uploader)
+    if basename in OWN_LOCALITY:
+        area = own_locality(area, role, role_user(role, request))
+    return RESOURCES[basename].record(area)
+
+
 @pytest.mark.parametrize(("name", "role"), PAGE_CASES, ids=lambda v: str(v))
 def test_page_matrix(name, role, request, reference):
     method, kind, basename, keyword, query = PAGES[name]
     expected = PAGE_EXPECTED[kind][role]
     client = page_client(role, request)
     area = reference.area(ROLE_AREA.get(role, "Stockport"))
-    obj = RESOURCES[basename].record(area) if basename else None
+    obj = page_record(basename, area, role, request)
     url = page_url(name, basename, keyword, query, obj)
 
     response = getattr(client, method)(url)
@@ -732,6 +789,8 @@ def form_case(name, area):
         return None, {"title": f"Added {uid()}", "area": area.pk, "capacity": 1, "sources": "[]"}, None
     if name.startswith("governance:"):
         return governance_form_case(name, area)
+    if name.startswith("delegations:"):
+        return delegations_form_case(name, area)
     raise AssertionError(f"no form case for {name}")
 
 
@@ -820,12 +879,64 @@ def governance_form_case(name, area):
     raise AssertionError(f"no form case for {name}")
 
 
+def delegations_form_case(name, area):
+    """form_case for the delegations forms. Place-based lead forms get a fresh locality as `area`."""
+    from delegations.choices import DelegationStatus
+
+    from .builders import delegation, sord_upload, standing_body, statutory_holding
+
+    r = RESOURCES
+
+    def delegation_data(holding, delegate, **extra):
+        return {
+            "delegator": f"organisation:{holding.holder_id}",
+            "delegate": f"body:{delegate.pk}",
+            "functions": [holding.function_id],
+            "area": area.pk,
+            "vehicle": "scheme_of_delegation",
+            "status": "proposed",
+            "sources": "[]",
+            **extra,
+        }
+
+    if name == "delegations:delegation_add":
+        return None, delegation_data(statutory_holding(area), standing_body(area)), None
+    if name == "delegations:delegation_edit":
+        holding = statutory_holding(area)
+        delegate = standing_body(area)
+        obj = delegation(area, holding=holding, delegate_body=delegate)
+        return (
+            obj,
+            delegation_data(holding, delegate, conditions="changed"),
+            lambda o: o.conditions == "changed",
+        )
+    if name == "delegations:delegation_revoke":
+        obj = delegation(area, status=DelegationStatus.IN_FORCE, start_date=dt.date(2022, 7, 1))
+        return obj, {"on": "2023-01-01"}, lambda o: o.status == DelegationStatus.REVOKED
+    if name == "delegations:sord_import":
+        return None, {"file": sord_upload(area), "area": area.pk, "status": "proposed"}, None
+    if name == "delegations:place_lead_add":
+        return (
+            None,
+            {"area": area.pk, "model": "dedicated_officer", "status": "proposed", "sources": "[]"},
+            None,
+        )
+    if name == "delegations:place_lead_edit":
+        obj = r["place-lead-arrangement"].record(area)
+        data = {"area": area.pk, "model": obj.model, "status": obj.status, "note": "changed", "sources": "[]"}
+        return obj, data, lambda o: o.note == "changed"
+    raise AssertionError(f"no form case for {name}")
+
+
 FORM_PAGES = [name for name, (_, kind, *_rest) in PAGES.items() if kind in ("edit", "add")]
 ADD_MODELS = {
     "organisations:organisation_add": "organisation",
     "organisations:person_add": "person",
     "organisations:post_add": "post",
     "governance:body_add": "body",
+    "delegations:delegation_add": "delegation",
+    "delegations:sord_import": "sord-import",
+    "delegations:place_lead_add": "place-lead-arrangement",
 }
 
 FORM_EXPECTED = {
@@ -854,7 +965,18 @@ FORM_EXPECTED_OVERRIDES = {
     ("organisations:organisation_add", EDITOR_OTHER): 200,
     ("organisations:post_add", EDITOR_OTHER): 200,
     ("governance:body_add", EDITOR_OTHER): 200,
+    ("delegations:delegation_add", EDITOR_OTHER): 200,
+    ("delegations:sord_import", EDITOR_OTHER): 200,
+    ("delegations:place_lead_add", EDITOR_OTHER): 200,
 }
+
+
+def add_model(basename):
+    if basename == "sord-import":
+        from delegations.models import SordImport
+
+        return SordImport
+    return RESOURCES[basename].model
 
 
 @pytest.mark.parametrize(("name", "role"), [(n, r) for n in FORM_PAGES for r in PAGE_ROLES], ids=str)
@@ -863,10 +985,12 @@ def test_form_matrix(name, role, request, reference):
     expected = FORM_EXPECTED_OVERRIDES.get((name, role), FORM_EXPECTED[kind][role])
     client = page_client(role, request)
     area = reference.area(ROLE_AREA.get(role, "Stockport"))
+    if name in ("delegations:place_lead_add", "delegations:place_lead_edit"):
+        area = own_locality(area, role, role_user(role, request))
     obj, data, changed = form_case(name, area)
     keyword = PAGES[name][3]
     url = reverse(name, kwargs={keyword: obj.pk}) if obj is not None else reverse(name)
-    model = RESOURCES[ADD_MODELS[name]].model if name in ADD_MODELS else None
+    model = add_model(ADD_MODELS[name]) if name in ADD_MODELS else None
     count = model.objects.count() if model else None
     before = snapshot(obj) if obj is not None else None
     holdings_before = obj.holdings.count() if name == "organisations:holding_add" else None
