@@ -13,8 +13,8 @@ from ics_registry.tokens import token_issue
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the reference registry once for the whole session (it is read by most tests)."""
-    from governance.reference import load_reference_data
+    """Load the reference data once for the whole session (it is read by most tests)."""
+    from delegations.reference import load_reference_data
 
     with django_db_blocker.unblock():
         load_reference_data()
