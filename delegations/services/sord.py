@@ -23,8 +23,8 @@ What an upload says
       rows with different limits make different delegations. It permits onward delegation when one
       of its rows has a further delegate.
     - "further delegated to" names who that first-level delegate passes the row's function on to: a
-      sub-delegation under it (rows with the same further delegate and limit under one first-level
-      delegation form one sub-delegation). A row with a further delegate belongs to the first-level
+      sub-delegation under it, for the row's period and on its statutory basis (rows with the same
+      further delegate and limit under one first-level delegation form one sub-delegation). A row with a further delegate belongs to the first-level
       delegation of the rows without one that share its delegate, dates and basis, when exactly one
       such delegation exists; otherwise to one with no limit of its own.
     - "limit" is in pounds ("£1,000,000", "1000000.00"; empty for none) and applies to the deepest
@@ -371,13 +371,16 @@ def sord_import_run(import_id: int) -> SordImport:
         try:
             report = _run(sord_import, status)
         except BaseException:  # the task's time limit, the database going away: record it, then stop
-            message = "The import stopped before it finished; nothing was imported. Upload the file again."
-            SordImport.objects.filter(pk=import_id).update(
-                state=ImportState.FAILED,
-                finished_at=timezone.now(),
-                report={"status": status, "created": _counts(), "errors": [_error(None, "", message)]},
-            )
             logger.exception("SoRD import %s stopped", import_id)
+            message = "The import stopped before it finished; nothing was imported. Upload the file again."
+            try:
+                SordImport.objects.filter(pk=import_id).update(
+                    state=ImportState.FAILED,
+                    finished_at=timezone.now(),
+                    report={"status": status, "created": _counts(), "errors": [_error(None, "", message)]},
+                )
+            except Exception:
+                logger.exception("Could not record that SoRD import %s stopped", import_id)
             raise
         failed = bool(report["errors"])
         SordImport.objects.filter(pk=import_id).update(
@@ -386,10 +389,12 @@ def sord_import_run(import_id: int) -> SordImport:
             report={"status": status, **report},
             finished_at=timezone.now(),
         )
-        sord_import.refresh_from_db()
-        return sord_import
+        return SordImport.objects.select_related("area").defer("content").get(pk=import_id)
     finally:
-        _unlock(import_id)
+        try:
+            _unlock(import_id)
+        except Exception:  # the connection is gone, and its session's lock with it
+            logger.warning("Could not release the lock of SoRD import %s", import_id, exc_info=True)
 
 
 def _counts(**counts) -> dict:
@@ -412,6 +417,9 @@ def _run(sord_import: SordImport, status: str) -> dict:
             "created": _counts(),
             "errors": [_error(None, "", m) for ms in exc.message_dict.values() for m in ms],
         }
+    if sord_import.area is None:
+        message = "The import has no area to apply the scheme to; upload the file again, choosing one."
+        return {"created": _counts(), "errors": [_error(None, "", message)]}
     progress = _Progress(sord_import.pk, len(sheet.rows))
     importer = _Importer(sord_import, status, progress)
     try:
@@ -680,7 +688,7 @@ class _Importer:
 
         texts = [t.strip() for t in cells["source"].split(";") if t.strip()]
         note = SORD_IMPORT_NOTE.format(file_name=self.file_name)
-        row.sources = [{"document": t[:500], "note": note} for t in texts] or [
+        row.sources = [{"document": t, "note": note} for t in texts] or [
             {"document": self.file_name, "note": SORD_PROVENANCE_NOTE}
         ]
         return row
