@@ -44,7 +44,10 @@ def _exactly_one(prefix: str, name: str, message: str) -> models.CheckConstraint
     options = []
     for chosen in fields:
         options.append(
-            Q(**{f"{chosen}__isnull": False}, **{f"{other}__isnull": True for other in fields if other != chosen})
+            Q(
+                **{f"{chosen}__isnull": False},
+                **{f"{other}__isnull": True for other in fields if other != chosen},
+            )
         )
     condition = options[0] | options[1] | options[2]
     return models.CheckConstraint(
@@ -81,7 +84,8 @@ class Function(SourcedModel):
         help_text="The footprint at which it is best planned and decided; empty when no source says.",
     )
     level_rationale = models.TextField(
-        blank=True, help_text="Why that level (subsidiarity: the system only where a larger footprint is needed)."
+        blank=True,
+        help_text="Why that level (subsidiarity: the system only where a larger footprint is needed).",
     )
 
     objects = querysets.FunctionQuerySet.as_manager()
@@ -135,7 +139,9 @@ class StatutoryHolding(SourcedModel, PeriodModel):
         help_text="The area it is held for; empty for all of England (NHS England's national functions).",
     )
     basis = models.CharField(
-        max_length=500, blank=True, help_text="The statute or instrument it is held under, where a source says."
+        max_length=500,
+        blank=True,
+        help_text="The statute or instrument it is held under, where a source says.",
     )
 
     objects = querysets.StatutoryHoldingQuerySet.as_manager()
@@ -145,13 +151,16 @@ class StatutoryHolding(SourcedModel, PeriodModel):
         constraints = [
             _period_check("delegations_statutoryholding_period_ordered"),
             ExclusionConstraint(
-                name="delegations_statutoryholding_one_holder",
+                name="delegations_statutoryholding_no_overlap",
                 expressions=[
                     (Same("function"), RangeOperators.OVERLAPS),
                     (Same("area"), RangeOperators.OVERLAPS),
+                    (Same("holder"), RangeOperators.OVERLAPS),
                     (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
                 ],
-                violation_error_message="Another organisation already holds this function for this area on some of these dates.",
+                # Two organisations may hold a function for one area at once (Sefton's two CCGs each
+                # commissioned for part of the borough); one organisation holds it there once a day.
+                violation_error_message="This organisation already holds this function for this area on some of these dates.",
                 violation_error_code="holding_overlap",
             ),
         ]
@@ -229,27 +238,51 @@ class Delegation(SourcedModel, PeriodModel):
     sub-delegate a parent delegation, and never grants more than that parent holds."""
 
     delegator_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="delegations_made",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_made",
         help_text="The organisation delegating (give one of organisation, body or post).",
     )
     delegator_body = models.ForeignKey(
-        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="delegations_made",
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_made",
         help_text="The body delegating (give one of organisation, body or post).",
     )
     delegator_post = models.ForeignKey(
-        Post, on_delete=models.PROTECT, null=True, blank=True, related_name="delegations_made",
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_made",
         help_text="The post delegating (give one of organisation, body or post).",
     )
     delegate_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="delegations_received",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_received",
         help_text="The organisation delegated to (give one of organisation, body or post).",
     )
     delegate_body = models.ForeignKey(
-        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="delegations_received",
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_received",
         help_text="The body delegated to (give one of organisation, body or post).",
     )
     delegate_post = models.ForeignKey(
-        Post, on_delete=models.PROTECT, null=True, blank=True, related_name="delegations_received",
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_received",
         help_text="The post delegated to (give one of organisation, body or post).",
     )
     functions = models.ManyToManyField(
@@ -259,7 +292,10 @@ class Delegation(SourcedModel, PeriodModel):
         help_text="The function(s) delegated; each covers its children.",
     )
     area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="delegations", help_text="The area the delegation applies to."
+        Area,
+        on_delete=models.PROTECT,
+        related_name="delegations",
+        help_text="The area the delegation applies to.",
     )
     financial_limit = models.DecimalField(
         max_digits=16,
@@ -429,7 +465,10 @@ class PlaceLeadArrangement(SourcedModel, PeriodModel):
     )
     note = models.TextField(blank=True, help_text="The arrangement as the source describes it.")
     posts = models.ManyToManyField(
-        Post, through="PlaceLeadPost", related_name="place_lead_arrangements", blank=True,
+        Post,
+        through="PlaceLeadPost",
+        related_name="place_lead_arrangements",
+        blank=True,
         help_text="The post(s) holding the role.",
     )
 
@@ -462,7 +501,10 @@ class PlaceLeadPost(SourcedModel):
     """That a post holds (part of) a place-based lead arrangement, and which of the four roles it carries."""
 
     arrangement = models.ForeignKey(
-        PlaceLeadArrangement, on_delete=models.CASCADE, related_name="post_links", help_text="The arrangement."
+        PlaceLeadArrangement,
+        on_delete=models.CASCADE,
+        related_name="post_links",
+        help_text="The arrangement.",
     )
     post = models.ForeignKey(
         Post, on_delete=models.PROTECT, related_name="place_lead_links", help_text="The post."
@@ -502,18 +544,30 @@ class TierAssignment(SourcedModel):
         System, on_delete=models.PROTECT, related_name="tier_assignments", help_text="The system."
     )
     tier = models.CharField(max_length=20, choices=Tier.choices, help_text="The tier.")
-    column = models.CharField(max_length=20, choices=TierColumn.choices, help_text="Which column of the table.")
+    column = models.CharField(
+        max_length=20, choices=TierColumn.choices, help_text="Which column of the table."
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position within the cell.")
     function = models.ForeignKey(
-        Function, on_delete=models.PROTECT, null=True, blank=True, related_name="tier_assignments",
+        Function,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tier_assignments",
         help_text="The function (accountabilities and delivery functions).",
     )
     body = models.ForeignKey(
-        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="tier_assignments",
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tier_assignments",
         help_text="The governing body (governance).",
     )
     label = models.CharField(
-        max_length=500, blank=True, help_text="The entry in words, when it is not a recorded function or body."
+        max_length=500,
+        blank=True,
+        help_text="The entry in words, when it is not a recorded function or body.",
     )
 
     objects = querysets.TierAssignmentQuerySet.as_manager()
@@ -540,17 +594,26 @@ class SordImport(models.Model):
     """One upload of a scheme of reservation and delegation spreadsheet, and how its import went."""
 
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sord_imports",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sord_imports",
         help_text="Who uploaded it.",
     )
     file_name = models.CharField(max_length=255, help_text="The uploaded file's name.")
     content = models.BinaryField(help_text="The uploaded file.")
     area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The area the scheme's delegations apply to.",
     )
     state = models.CharField(
-        max_length=20, choices=ImportState.choices, default=ImportState.QUEUED, help_text="How far it has got."
+        max_length=20,
+        choices=ImportState.choices,
+        default=ImportState.QUEUED,
+        help_text="How far it has got.",
     )
     rows_total = models.PositiveIntegerField(default=0, help_text="Rows in the file.")
     rows_done = models.PositiveIntegerField(default=0, help_text="Rows checked so far.")
@@ -565,8 +628,8 @@ class SordImport(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def get_absolute_url(self) -> str:
-        return reverse("delegations:sord_import_detail", kwargs={"pk": self.pk})
-
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("delegations:sord_import_detail", kwargs={"pk": self.pk})
