@@ -55,7 +55,7 @@ def reference_data_reloaded_afterwards(django_db_blocker):
     """The transactional tests below end by emptying the database: put the reference registry
     back for whatever runs next."""
     yield
-    from governance.reference import load_reference_data
+    from delegations.reference import load_reference_data
 
     with django_db_blocker.unblock():
         load_reference_data()
@@ -71,7 +71,7 @@ def _node_id_for_schemathesis(request):
 @pytest.fixture
 def registry(transactional_db):
     """The reference registry, present even if an earlier transactional test emptied the database."""
-    from governance.reference import load_reference_data
+    from delegations.reference import load_reference_data
 
     load_reference_data()
 

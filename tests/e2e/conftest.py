@@ -41,10 +41,15 @@ WCAG_A_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a
 
 
 def _missing_reference_data() -> bool:
+    from delegations.models import Delegation
     from governance.models import Body
     from organisations.models import System
 
-    return not (System.objects.filter(short_name="GM").exists() and Body.objects.exists())
+    return not (
+        System.objects.filter(short_name="GM").exists()
+        and Body.objects.exists()
+        and Delegation.objects.exists()
+    )
 
 
 # --- Fixtures ------------------------------------------------------------------------------
@@ -54,7 +59,7 @@ def _missing_reference_data() -> bool:
 def _restore_reference_data(django_db_blocker):
     """After the module's tests (and their flushes), put the reference data back for later tests."""
     yield
-    from governance.reference import load_reference_data
+    from delegations.reference import load_reference_data
 
     with django_db_blocker.unblock():
         if _missing_reference_data():
@@ -64,7 +69,7 @@ def _restore_reference_data(django_db_blocker):
 @pytest.fixture
 def reference_data(transactional_db, _restore_reference_data):
     """The reference registry, loaded again if an earlier transactional test flushed it."""
-    from governance.reference import load_reference_data
+    from delegations.reference import load_reference_data
 
     if _missing_reference_data():
         load_reference_data()
