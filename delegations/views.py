@@ -761,6 +761,7 @@ class TierTableView(SystemPageMixin, DetailView):
                 for tier in table["tiers"]
             ],
             nav_section="systems",
+            as_at=None,  # the table is not dated
         )
         return context
 

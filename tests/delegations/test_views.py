@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delegations import services
+from delegations.choices import DelegationStatus, SpatialLevel
 from governance.choices import Status
 from organisations.choices import Tier
 from tests.governance.factories import BodyFactory
@@ -290,4 +291,207 @@ def test_the_answer_costs_the_same_however_many_chains(client, world):
     _more_chains(world, 4)
     many, sql = cost()
     assert "Extra board 3" in text(decide(client, world, world.nursing, world.stockport, AFTER))
+    assert many == few, "\n".join(sql)
+
+
+# --- Functions ----------------------------------------------------------------------------------
+
+
+def test_the_catalogue_is_a_tree_with_the_level_each_is_best_decided_at(client, world):
+    world.community.spatial_level = SpatialLevel.LOCALITY
+    world.community.save()
+    response = visit(client, reverse("delegations:function_list"))
+    page = text(response)
+    assert "Test commissioning Community services Locality / place District nursing Primary care" in page
+    # Nested: district nursing is listed inside community services, inside test commissioning.
+    tree = response.content.decode()
+    tree = tree[tree.index(">Test commissioning<") :]
+    assert tree.index(">Community services<") < tree.index(">District nursing<")
+    branch = tree[: tree.index(">District nursing<")]
+    assert branch.count('<ul class="nhsuk-list registry-function-tree">') == 2  # two levels down
+
+
+def test_a_function_page_shows_its_holders_reservations_and_the_delegations_covering_it(
+    client, world, staff_user
+):
+    proposed = world.delegate(
+        status=DelegationStatus.PROPOSED, delegate_body=world.board, functions=[world.primary]
+    )
+    ReservedMatterFactory(
+        function=world.commissioning, reserved_to_organisation=world.icb, area=None, note="Kept by the board."
+    )
+    response = visit(client, world.nursing.get_absolute_url(), as_at=AFTER.isoformat())
+    page = text(response)
+    assert "Function: District nursing" in page
+    assert "Part of Test commissioning › Community services" in page
+    # Holders over time: held through the wider function.
+    assert (
+        "NHS Stockport CCG As part of Test commissioning Stockport Start not recorded – 30 Jun 2022 Not recorded "
+        "001: test NHS Greater Manchester Integrated Care On 1 Aug 2022 As part of Test commissioning "
+        "Greater Manchester (test) 1 Jul 2022 – present" in page
+    )
+    assert (
+        "NHS Greater Manchester Integrated Care As part of Test commissioning Everywhere Start not recorded – present "
+        "Kept by the board." in page
+    )
+    # The delegations of it or of what covers it; not those of other functions.
+    assert f"Delegation {world.to_board.pk}" in page and f"Delegation {world.to_post.pk}" in page
+    assert f"Delegation {proposed.pk}" not in page
+    assert "In force on 1 Aug 2022" in page
+    # Who can decide it: the question, with the function chosen.
+    assert f'href="/decide/?function={world.nursing.pk}"' in response.content.decode()
+    history = visit(client, reverse("delegations:function_history", kwargs={"pk": world.nursing.pk}))
+    assert "History of District nursing" in text(history)
+
+
+# --- Delegations ------------------------------------------------------------------------------
+
+
+def test_the_list_shows_delegations_in_force_on_the_date_unless_asked_for_every_date(client, world):
+    proposed = world.delegate(status=DelegationStatus.PROPOSED, start_date=D(2023, 4, 1))
+    page = text(visit(client, reverse("delegations:delegation_list"), as_at=AFTER.isoformat()))
+    assert "2 delegations in force on 1 August 2022" in page
+    assert (
+        f"Delegation {world.to_board.pk} Scheme of reservation and delegation NHS Greater Manchester Integrated Care "
+        "Stockport Locality Board Community services Stockport £1,000,000.00 In force 1 Jul 2022 – present"
+        in page
+    )
+    assert f"Delegation {world.to_post.pk}" in page
+    assert f"Delegation {proposed.pk}" not in page
+    everything = text(visit(client, reverse("delegations:delegation_list"), as_of=""))
+    assert "delegations of any status and date" in everything
+    assert f"Delegation {proposed.pk} " in everything and "Proposed 1 Apr 2023 – present" in everything
+    before = text(visit(client, reverse("delegations:delegation_list"), as_of=BEFORE.isoformat()))
+    assert f"Delegation {world.to_board.pk} " not in before
+
+
+def test_the_list_filters_by_function_covering_and_by_area(client, world):
+    url = reverse("delegations:delegation_list")
+    page = text(visit(client, url, as_of="", function=world.nursing.pk))
+    # Delegations of district nursing, and of what district nursing is part of? No: of it and its parts.
+    assert f"Delegation {world.to_post.pk} " in page
+    page = text(visit(client, url, as_of="", function=world.community.pk))
+    assert f"Delegation {world.to_board.pk} " in page and f"Delegation {world.to_post.pk} " in page
+    page = text(visit(client, url, as_of="", area=world.bury.pk))
+    assert "0 delegations of any status and date" in page
+    # A bad filter value shows no rows and no error page.
+    page = text(visit(client, url, as_of="not a date"))
+    assert "No delegations match these filters" in page
+
+
+def test_the_list_offers_the_scheme_as_csv_and_xlsx_for_the_area_and_date_chosen(client, world):
+    response = visit(
+        client, reverse("delegations:delegation_list"), as_of="2022-08-01", area=world.stockport.pk
+    )
+    page = response.content.decode()
+    csv_link = re.search(r'href="(/delegations/export\.csv\?[^"]*)"', page).group(1)
+    assert re.search(r'href="/delegations/export\.xlsx\?[^"]*"', page)
+    download = client.get(html_module.unescape(csv_link))
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/csv")
+    assert 'filename="scheme-of-delegation.csv"' in download["Content-Disposition"]
+    content = download.content.decode("utf-8-sig")
+    assert content.splitlines()[0] == (
+        "policy area,function,reserved to,delegated to,further delegated to,statutory basis,limit,from,to,source"
+    )
+    assert "Stockport Locality Board" in content and "Place-based lead" in content
+    xlsx = client.get(
+        reverse("delegations:delegation_export_xlsx"), {"area": world.stockport.pk, "as_of": ""}
+    )
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_the_delegation_page_shows_the_chain_up_and_the_sub_delegations_down(client, world):
+    response = visit(client, world.to_post.get_absolute_url(), as_at=AFTER.isoformat())
+    page = text(response)
+    assert f"Delegation {world.to_post.pk}: Stockport Locality Board to Place-based lead" in page
+    assert "In force In force on 1 August 2022" in page
+    assert "Delegated by Stockport Locality Board (body)" in page
+    assert "Delegated to Place-based lead (post)" in page
+    assert "Functions District nursing Area Stockport" in page
+    assert "Financial limit £250,000.00 Effective limit £250,000.00" in page
+    assert f"Sub-delegates Delegation {world.to_board.pk} Onward delegation Not permitted" in page
+    assert svg_texts(response) == [
+        [
+            "NHS Greater Manchester Integrated Care",
+            "Organisation",
+            "Stockport Locality Board",
+            "Body",
+            "Place-based lead",
+            "Post",
+            "Scheme of reservation and delegation",
+            "Limit £1,000,000.00",
+            "Scheme of reservation and delegation",
+            "Limit £250,000.00",
+        ]
+    ]
+    assert "NHS Greater Manchester Integrated Care Stockport Locality Board" in page  # the table's first link
+    assert f"No sub-delegations of delegation {world.to_post.pk} are recorded." in page
+
+    top = text(visit(client, world.to_board.get_absolute_url()))
+    assert "Effective limit £1,000,000.00" in top
+    assert (
+        f"Status and period Delegation {world.to_post.pk} "
+        "Stockport Locality Board Place-based lead £250,000.00 In force 1 Jul 2022 – present" in top
+    )
+    history = text(visit(client, reverse("delegations:delegation_history", kwargs={"pk": world.to_post.pk})))
+    assert f"History of Delegation {world.to_post.pk}" in history
+
+
+def test_edit_revoke_and_sub_delegate_links_are_for_those_who_may_use_them(client, world, staff_user, reader):
+    url = world.to_board.get_absolute_url()
+    links = ("Edit delegation", "Revoke delegation", "Sub-delegate this")
+    page = text(visit(client, url))
+    assert not any(link in page for link in links)
+    client.force_login(reader)
+    assert not any(link in text(visit(client, url)) for link in links)
+    client.force_login(staff_user)
+    page = text(visit(client, url))
+    assert all(link in page for link in links)
+    assert f'href="/delegations/add/?parent={world.to_board.pk}"' in visit(client, url).content.decode()
+    # The lead may not delegate further: no sub-delegation is offered.
+    assert "Sub-delegate this" not in text(visit(client, world.to_post.get_absolute_url()))
+
+
+def _more_delegations(world, n):
+    for i in range(n):
+        place = LocalityFactory(system=world.system, parent=world.footprint, name=f"More place {i}")
+        board = BodyFactory(
+            system=world.system,
+            areas=[place],
+            name=f"More board {i}",
+            tier=Tier.LOCALITY,
+            status=Status.ESTABLISHED,
+            status__start_date=D(2022, 4, 1),
+        )
+        parent = world.delegate(area=place, delegate_body=board, functions=[world.community, world.primary])
+        world.to_lead(parent, area=place, delegator_body=board, delegate_post=PostFactory(area=place))
+
+
+def count(client, url, params=None):
+    client.get(url, params or {})  # warm up: first-use caches and the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(queries), [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "staff"])
+def test_the_list_costs_the_same_however_many_delegations(client, world, staff_user, who):
+    if who == "staff":
+        client.force_login(staff_user)
+    url = reverse("delegations:delegation_list")
+    few, _ = count(client, url, {"as_of": "", "system": world.system.pk})
+    _more_delegations(world, 5)
+    many, sql = count(client, url, {"as_of": "", "system": world.system.pk})
+    assert "More board 4" in text(client.get(url, {"as_of": "", "system": world.system.pk}))
+    assert many == few, "\n".join(sql)
+
+
+def test_the_delegation_page_costs_the_same_however_many_sub_delegations(client, world, staff_user):
+    url = world.to_board.get_absolute_url()
+    few, _ = count(client, url)
+    for _ in range(4):
+        world.to_lead(world.to_board, delegate_post=PostFactory(area=world.stockport))
+    many, sql = count(client, url)
     assert many == few, "\n".join(sql)
