@@ -457,7 +457,7 @@ def chain_link(context: dict, delegation: Delegation) -> dict:
         "url": url_maker(context, "api:delegation-detail")(delegation.pk),
         "delegator": party_of(context, delegation, "delegator"),
         "delegate": party_of(context, delegation, "delegate"),
-        "functions": [f.name for f in getattr(delegation, "functions_shown", [])],
+        "functions": sorted(delegation.function_names or []),  # read with selectors.with_parties
         "area": delegation.area.name,
         "vehicle": delegation.vehicle,
         "vehicle_display": str(vehicles.get(delegation.vehicle, delegation.vehicle)),
