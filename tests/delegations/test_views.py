@@ -15,13 +15,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delegations import services
-from delegations.choices import DelegationStatus, SpatialLevel
+from delegations.choices import (
+    ArrangementStatus,
+    DelegationStatus,
+    PlaceLeadModel,
+    PlaceLeadRole,
+    SpatialLevel,
+    TierColumn,
+)
+from delegations.models import SordImport
 from governance.choices import Status
 from organisations.choices import Tier
 from tests.governance.factories import BodyFactory
-from tests.organisations.factories import LocalityFactory, PostFactory
+from tests.organisations.factories import LocalityFactory, PersonFactory, PostFactory, PostHoldingFactory
 
-from .factories import ReservedMatterFactory
+from .factories import ReservedMatterFactory, TierAssignmentFactory
 from .helpers import Stockport
 
 pytestmark = pytest.mark.django_db
@@ -495,3 +503,308 @@ def test_the_delegation_page_costs_the_same_however_many_sub_delegations(client,
         world.to_lead(world.to_board, delegate_post=PostFactory(area=world.stockport))
     many, sql = count(client, url)
     assert many == few, "\n".join(sql)
+
+
+# --- The functions and decisions map, the tier table -------------------------------------------
+
+
+def _map_row(response, name) -> str:
+    page = response.content.decode()
+    rows = re.findall(r'<tr class="nhsuk-table__row">.*?</tr>', page, flags=re.S)
+    found = [row for row in rows if f">{name}</a></th>" in row]
+    assert found, f"no row for {name}"
+    return text(found[-1])
+
+
+def test_the_map_shows_who_held_each_function_at_each_tier_on_the_date(client, world):
+    world.community.spatial_level = SpatialLevel.LOCALITY
+    world.community.save()
+    url = reverse("delegations:functions_map", kwargs={"system": world.system.pk})
+    response = visit(client, url, as_of=AFTER.isoformat())
+    page = text(response)
+    assert "Functions and decisions map on 1 August 2022" in page
+    assert "Function Neighbourhood Locality / place System National" in page
+    assert _map_row(response, "Test commissioning") == (
+        "Test commissioning NHS Greater Manchester Integrated Care (by statute, Greater Manchester (test))"
+    )
+    assert _map_row(response, "Community services") == (
+        "Community services Best decided here Stockport Locality Board (by delegation, Stockport)"
+    )
+    assert (
+        _map_row(response, "District nursing")
+        == "District nursing Place-based lead (by delegation, Stockport)"
+    )
+    # Before the ICB: the CCG held it for Stockport, and nothing was delegated.
+    before = visit(client, url, as_of=BEFORE.isoformat())
+    assert (
+        _map_row(before, "Test commissioning")
+        == "Test commissioning NHS Stockport CCG (by statute, Stockport)"
+    )
+    assert _map_row(before, "Community services") == "Community services Best decided here"
+    # The function column is indented by the catalogue's depth.
+    assert re.search(r'registry-depth--2" scope="row"><a [^>]*>District nursing<', response.content.decode())
+
+
+def test_a_bad_map_date_is_shown_beside_the_field(client, world):
+    url = reverse("delegations:functions_map", kwargs={"system": world.system.pk})
+    response = visit(client, url, as_of="2022-31-12")
+    assert field_error(response, "as_of") == "Enter the date as year-month-day, for example 2022-07-01"
+
+
+def test_the_map_costs_the_same_however_many_delegations(client, world):
+    url = reverse("delegations:functions_map", kwargs={"system": world.system.pk})
+    few, _ = count(client, url, {"as_of": AFTER.isoformat()})
+    _more_delegations(world, 5)
+    many, sql = count(client, url, {"as_of": AFTER.isoformat()})
+    assert "More board 4" in text(client.get(url, {"as_of": AFTER.isoformat()}))
+    assert many == few, "\n".join(sql)
+
+
+def test_the_tier_table_has_the_four_columns_at_each_tier(client, world):
+    TierAssignmentFactory(
+        system=world.system,
+        tier=Tier.LOCALITY,
+        column=TierColumn.ACCOUNTABILITY,
+        function=world.community,
+        label="",
+    )
+    TierAssignmentFactory(
+        system=world.system, tier=Tier.LOCALITY, column=TierColumn.GOVERNANCE, body=world.board, label=""
+    )
+    TierAssignmentFactory(
+        system=world.system,
+        tier=Tier.SYSTEM,
+        column=TierColumn.DELIVERY_FUNCTION,
+        label="Strategic commissioning",
+    )
+    TierAssignmentFactory(system=world.system, tier=Tier.SYSTEM, column=TierColumn.TEAM, label="System team")
+    response = visit(client, reverse("delegations:tier_table", kwargs={"system": world.system.pk}))
+    page = text(response)
+    assert "Tier Accountabilities Governance Delivery functions Teams" in page
+    assert (
+        "Locality / place Community services Stockport Locality Board None recorded None recorded "
+        "System None recorded None recorded Strategic commissioning System team" in page
+    )
+    html = response.content.decode()
+    assert f'href="{world.community.get_absolute_url()}">Community services<' in html
+    assert f'href="{world.board.get_absolute_url()}">Stockport Locality Board<' in html
+    missing = client.get(reverse("delegations:tier_table", kwargs={"system": world.system.pk + 10_000}))
+    assert missing.status_code == 404
+
+
+# --- Place-based leads ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def arrangement(world, staff_user):
+    """Stockport's lead: a dedicated officer within the council from 1 July 2022, the lead post
+    (held) carrying two roles and a deputy post (vacant) carrying a third; Bury has none."""
+    PostHoldingFactory(post=world.lead, person=PersonFactory(name="Alex Lead"), start_date=D(2022, 1, 1))
+    world.deputy = PostFactory(
+        title="Deputy place-based lead", organisation=world.council, area=world.stockport
+    )
+    return services.place_lead_arrangement_create(
+        area=world.stockport,
+        model=PlaceLeadModel.DEDICATED_OFFICER,
+        host_organisation=world.council,
+        relationship_to_icb="Mutual accountability",
+        status=ArrangementStatus.IN_FORCE,
+        start_date=D(2022, 7, 1),
+        posts=[
+            (world.lead, [PlaceLeadRole.PRIMARY_CARE_NETWORKS, PlaceLeadRole.JOIN_UP_CARE]),
+            (world.deputy, [PlaceLeadRole.POPULATION_HEALTH]),
+        ],
+        sources=[{"document": "001", "section": "§8.8"}],
+        actor=staff_user,
+    )
+
+
+def _register_row(response, locality) -> str:
+    rows = re.findall(r'<tr class="nhsuk-table__row">.*?</tr>', response.content.decode(), flags=re.S)
+    found = [text(row) for row in rows if f">{locality}</a>" in row]
+    assert len(found) == 1, f"{len(found)} rows for {locality}"
+    return found[0]
+
+
+def test_the_register_shows_each_locality_its_model_holders_vacancies_and_roles(client, world, arrangement):
+    url = reverse("delegations:place_lead_list")
+    response = visit(client, url, on=AFTER.isoformat(), system=world.system.pk)
+    page = text(response)
+    assert (
+        "2 localities in Greater Manchester (test) on 1 August 2022; 1 without a place-based lead in post."
+        in page
+    )
+    assert _register_row(response, "Stockport") == (
+        "Stockport GMT A dedicated officer reporting to the council chief executive Within Stockport Council "
+        "Deputy place-based lead: Vacant Place-based lead: Alex Lead "
+        "Deputy place-based lead: Population health management for people at risk of being left behind "
+        "Place-based lead: Support and develop primary care networks; Simplify, modernise and join up health and care "
+        "In force 1 Jul 2022 – present"
+    )
+    assert _register_row(response, "Bury") == "Bury GMT No arrangement is recorded for 1 Aug 2022."
+    # Before the arrangement began, Stockport had none either.
+    before = visit(client, url, on=BEFORE.isoformat(), system=world.system.pk)
+    assert _register_row(before, "Stockport") == "Stockport GMT No arrangement is recorded for 15 Jun 2022."
+    # A bad date is shown beside its field, and the register is read for the as-at date.
+    bad = visit(client, url, on="15/06/2022", system=world.system.pk)
+    assert field_error(bad, "on") == "Enter the date as year-month-day, for example 2022-07-01"
+
+
+def test_localities_without_a_lead_are_listed_with_the_reason(client, world, arrangement):
+    url = reverse("delegations:place_lead_without")
+    page = text(visit(client, url, on=AFTER.isoformat(), system=world.system.pk))
+    assert "Localities without a place-based lead on 1 August 2022" in page
+    assert "1 locality in Greater Manchester (test) without a place-based lead on 1 August 2022" in page
+    assert "Bury Greater Manchester (test) No arrangement is recorded for 1 Aug 2022." in page
+    assert "Stockport Greater Manchester (test)" not in page
+    before = text(visit(client, url, on=BEFORE.isoformat(), system=world.system.pk))
+    assert "2 localities in Greater Manchester (test) without a place-based lead on 15 June 2022" in before
+
+
+def test_the_arrangement_page_shows_its_posts_holders_and_roles(client, world, arrangement):
+    response = visit(client, arrangement.get_absolute_url(), as_at=AFTER.isoformat())
+    page = text(response)
+    assert f"Place-based lead arrangement {arrangement.pk}: Stockport: a dedicated officer" in page
+    assert "Covers 1 August 2022" in page
+    assert "Sits within Stockport Council Relationship to the ICB Mutual accountability" in page
+    assert "Deputy place-based lead Stockport Council Vacant Population health management" in page
+    assert (
+        "Place-based lead Stockport Council Alex Lead Support and develop primary care networks "
+        "Simplify, modernise and join up health and care" in page
+    )
+    history = text(visit(client, reverse("delegations:place_lead_history", kwargs={"pk": arrangement.pk})))
+    assert f"History of Place-based lead arrangement {arrangement.pk}" in history
+
+
+@pytest.mark.parametrize("who", ["anonymous", "staff"])
+def test_the_register_costs_the_same_however_many_localities(client, world, arrangement, staff_user, who):
+    if who == "staff":
+        client.force_login(staff_user)
+    url = reverse("delegations:place_lead_list")
+    params = {"on": AFTER.isoformat(), "system": world.system.pk}
+    few, _ = count(client, url, params)
+    for i in range(4):
+        place = LocalityFactory(system=world.system, parent=world.footprint, name=f"Lead place {i}")
+        post = PostFactory(area=place)
+        PostHoldingFactory(post=post, start_date=D(2022, 1, 1))
+        services.place_lead_arrangement_create(
+            area=place,
+            model=PlaceLeadModel.COUNCIL_CHIEF_EXECUTIVE,
+            status=ArrangementStatus.IN_FORCE,
+            start_date=D(2022, 7, 1),
+            posts=[(post, [PlaceLeadRole.JOIN_UP_CARE])],
+            actor=staff_user,
+        )
+    many, sql = count(client, url, params)
+    assert "Lead place 3" in text(client.get(url, params))
+    assert many == few, "\n".join(sql)
+
+
+# --- A place's page -----------------------------------------------------------------------------
+
+
+def test_a_places_page_lists_its_delegations_and_its_place_based_lead(client, world, arrangement):
+    page = text(visit(client, world.stockport.get_absolute_url(), as_at=AFTER.isoformat()))
+    assert "Bodies covering Stockport" in page  # what governance adds stays
+    assert (
+        "Place-based lead on 1 August 2022 A dedicated officer reporting to the council chief executive: "
+        "in force, 1 Jul 2022 – present." in page
+    )
+    assert "Delegations in force on 1 August 2022" in page
+    assert f"Delegation {world.to_board.pk} " in page and f"Delegation {world.to_post.pk} " in page
+    assert "Who can decide a function for Stockport?" in page
+    assert reverse("organisations:area_detail", kwargs={"pk": 1}) == "/areas/1/"
+
+
+# --- Importing a scheme of delegation -----------------------------------------------------------
+
+HEADER = (
+    "policy area,function,reserved to,delegated to,further delegated to,statutory basis,limit,from,to,source"
+)
+
+
+def scheme_csv(*rows: str) -> bytes:
+    return "\n".join([HEADER, *rows]).encode()
+
+
+GOOD_ROW = "Test commissioning,Primary care,,Stockport Locality Board,,,£500000,2022-07-01,,Scheme 2022 §4"
+BAD_ROW = "Test commissioning,Primary care,,Nobody Board,,,£500000,2022-07-01,,Scheme 2022 §4"
+
+
+def upload(client, world, content, name="scheme.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("delegations:sord_import"),
+        {
+            "file": SimpleUploadedFile(name, content, content_type="text/csv"),
+            "area": world.stockport.pk,
+            "status": DelegationStatus.IN_FORCE,
+        },
+    )
+
+
+def test_an_upload_shows_its_progress_then_what_it_created(client, world, staff_user):
+    client.force_login(staff_user)
+    response = upload(client, world, scheme_csv(GOOD_ROW))
+    assert response.status_code == 302
+    sord_import = SordImport.objects.get()
+    assert response["Location"] == reverse("delegations:sord_import_detail", kwargs={"pk": sord_import.pk})
+    # Queued: a labelled progress bar, a page that refreshes itself without JavaScript, and a
+    # small JSON view to poll with it.
+    waiting = visit(client, response["Location"])
+    html = waiting.content.decode()
+    assert '<label class="nhsuk-label nhsuk-label--s" for="import-progress">Rows checked</label>' in html
+    assert re.search(
+        r'<progress class="registry-progress" id="import-progress" max="1" value="0">0%</progress>', html
+    )
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
+    assert "0 of 1 row checked (0%)." in text(waiting)
+    progress = client.get(reverse("delegations:sord_import_progress", kwargs={"pk": sord_import.pk})).json()
+    assert progress == {"state": "queued", "rows_total": 1, "rows_done": 0, "percent": 0, "report": {}}
+
+    services.sord_import_run(sord_import.pk)  # as the worker does
+    done = visit(client, response["Location"])
+    page = text(done)
+    assert "Imported" in page
+    assert "All 1 row were imported: 1 delegation 0 sub-delegations 0 reserved matters" in page
+    assert "refresh" not in done.content.decode() and "<progress" not in done.content.decode()
+
+
+def test_a_refused_import_lists_each_bad_row_column_and_reason(client, world, staff_user):
+    client.force_login(staff_user)
+    upload(client, world, scheme_csv(GOOD_ROW, BAD_ROW))
+    sord_import = SordImport.objects.get()
+    services.sord_import_run(sord_import.pk)
+    response = visit(client, reverse("delegations:sord_import_detail", kwargs={"pk": sord_import.pk}))
+    page = text(response)
+    assert "Nothing was imported 1 problem was found." in page
+    assert "Rows refused, and why Row Column Problem 3 delegated to" in page
+    assert "Nobody Board" in page
+    assert "Import a corrected file" in page
+
+
+def test_an_import_is_seen_only_by_its_uploader_and_staff(
+    client, world, staff_user, reader, django_user_model
+):
+    from guardian.shortcuts import assign_perm
+
+    from ics_registry.permissions import AREA_EDITOR_PERMISSION
+
+    editor = django_user_model.objects.create_user(username="importer", password="pw")
+    assign_perm(AREA_EDITOR_PERMISSION, editor, world.stockport)
+    client.force_login(editor)
+    assert upload(client, world, scheme_csv(GOOD_ROW)).status_code == 302
+    sord_import = SordImport.objects.get()
+    urls = [
+        reverse("delegations:sord_import_detail", kwargs={"pk": sord_import.pk}),
+        reverse("delegations:sord_import_progress", kwargs={"pk": sord_import.pk}),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200
+    client.force_login(staff_user)
+    assert all(client.get(url).status_code == 200 for url in urls)
+    client.force_login(reader)
+    assert all(client.get(url).status_code == 404 for url in urls)
+    client.logout()
+    assert all(client.get(url).status_code == 302 for url in urls)  # to sign in
