@@ -993,10 +993,11 @@ def statutory_holding_update(holding: StatutoryHolding, *, actor, **changes) -> 
 
 @transaction.atomic
 def statutory_holding_delete(holding: StatutoryHolding, *, actor) -> None:
-    holder_id, function_id = holding.holder_id, holding.function_id
+    pk, holder_id, function_id = holding.pk, holding.holder_id, holding.function_id
     delete(holding, actor=actor, service="statutory_holding_delete", what="statutory holding")
     problems = _holding_dependants({holder_id}, {function_id})
     if problems:
+        holding.pk = pk  # the deletion is rolled back: the caller's record still exists
         raise ValidationError(problems)
 
 

@@ -38,52 +38,50 @@ def test_no_area_means_all_england(staff_user):
     assert holding.area is None
 
 
-def test_two_holders_of_one_function_for_one_area_on_the_same_day_are_refused(staff_user):
+def test_one_holder_holding_a_function_twice_for_one_area_on_the_same_day_is_refused(staff_user):
     function, place, holder = FunctionFactory(), LocalityFactory(), OrganisationFactory()
-    StatutoryHoldingFactory(function=function, area=place, end_date=D(2022, 6, 30))
+    StatutoryHoldingFactory(function=function, holder=holder, area=place, end_date=D(2022, 6, 30))
 
     errors = refused(
         lambda: statutory_holding_create(
-            function=function,
-            holder=holder,
-            area=place,
-            start_date=D(2022, 6, 30),
-            actor=staff_user,
+            function=function, holder=holder, area=place, start_date=D(2022, 6, 30), actor=staff_user
         )
     )
 
     assert errors == {
-        "start_date": [
-            "Another organisation already holds this function for this area on some of these dates."
-        ]
+        "start_date": ["This organisation already holds this function for this area on some of these dates."]
     }
 
 
-def test_the_successor_may_hold_it_from_the_next_day(staff_user):
-    function, place = FunctionFactory(), LocalityFactory()
-    StatutoryHoldingFactory(function=function, area=place, end_date=D(2022, 6, 30))
+def test_it_may_hold_it_again_from_the_next_day(staff_user):
+    function, place, holder = FunctionFactory(), LocalityFactory(), OrganisationFactory()
+    StatutoryHoldingFactory(function=function, holder=holder, area=place, end_date=D(2022, 6, 30))
 
     holding = statutory_holding_create(
-        function=function,
-        holder=OrganisationFactory(),
-        area=place,
-        start_date=D(2022, 7, 1),
-        actor=staff_user,
+        function=function, holder=holder, area=place, start_date=D(2022, 7, 1), actor=staff_user
     )
 
     assert holding.pk is not None
 
 
-def test_two_all_england_holders_on_the_same_day_are_refused(staff_user):
+def test_two_organisations_may_hold_a_function_for_one_area_at_once(staff_user):
+    # Two CCGs each commissioned for part of one borough.
+    function, place, holder = FunctionFactory(), LocalityFactory(), OrganisationFactory()
+    StatutoryHoldingFactory(function=function, area=place)
+
+    holding = statutory_holding_create(function=function, holder=holder, area=place, actor=staff_user)
+
+    assert holding.pk is not None
+
+
+def test_one_holder_twice_for_all_england_on_the_same_day_is_refused(staff_user):
     function, holder = FunctionFactory(), OrganisationFactory()
-    StatutoryHoldingFactory(function=function)
+    StatutoryHoldingFactory(function=function, holder=holder)
 
     errors = refused(lambda: statutory_holding_create(function=function, holder=holder, actor=staff_user))
 
     assert errors == {
-        "start_date": [
-            "Another organisation already holds this function for this area on some of these dates."
-        ]
+        "start_date": ["This organisation already holds this function for this area on some of these dates."]
     }
 
 
