@@ -163,12 +163,17 @@ def _restore_reference_data(django_db_blocker):
     """A transactional test empties the database when it ends; put the reference data back for
     the tests that come after (tests/conftest.py loads it once per session)."""
     yield
+    from delegations.models import Function
+    from delegations.reference import load_reference_data
     from governance.models import Body
-    from governance.reference import load_reference_data
     from organisations.models import System
 
     with django_db_blocker.unblock():
-        if not (System.objects.filter(short_name="GM").exists() and Body.objects.exists()):
+        if not (
+            System.objects.filter(short_name="GM").exists()
+            and Body.objects.exists()
+            and Function.objects.exists()
+        ):
             load_reference_data()
 
 
