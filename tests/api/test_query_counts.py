@@ -4,12 +4,32 @@ rows shown (no N+1 in selectors, serializers or templates)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from delegations.choices import (
+    ArrangementStatus,
+    DelegationStatus,
+    PlaceLeadModel,
+    PlaceLeadRole,
+    SpatialLevel,
+    TierColumn,
+    Vehicle,
+)
+from delegations.models import (
+    Delegation,
+    DelegationFunction,
+    Function,
+    PlaceLeadArrangement,
+    PlaceLeadPost,
+    ReservedMatter,
+    StatutoryHolding,
+    TierAssignment,
+)
 from governance.choices import BodyKind, CompositionRuleKind, RelationKind, Status
 from governance.models import (
     AccountabilityRelation,
@@ -101,7 +121,8 @@ def add_rows(reference, rows: int, tag: str) -> None:
         for i, p in enumerate(posts)
         for pos in (1, 2)
     )
-    add_governance_rows(reference, rows, tag, orgs=orgs, people=people, posts=posts)
+    bodies = add_governance_rows(reference, rows, tag, orgs=orgs, people=people, posts=posts)
+    add_delegation_rows(reference, rows, tag, orgs=orgs, bodies=bodies, posts=posts, areas=areas)
 
 
 def add_governance_rows(reference, rows: int, tag: str, *, orgs, people, posts) -> None:
@@ -175,6 +196,93 @@ def add_governance_rows(reference, rows: int, tag: str, *, orgs, people, posts) 
         ConstituencyMember(body=b, organisation=orgs[i], start_date=dt.date(2020, 1, 1))
         for i, b in enumerate(bodies)
     )
+    return bodies
+
+
+def add_delegation_rows(reference, rows: int, tag: str, *, orgs, bodies, posts, areas) -> None:
+    """`rows` more of each delegations record, in force since 2020: a tree of functions, each held
+    by statute for Stockport by an organisation and reserved to a body or an organisation; a
+    delegation of two functions from each organisation to a body, post or organisation (every other
+    one sub-delegating the one before); an arrangement with two posts for each bulk neighbourhood;
+    and a tier-table entry per function."""
+    stockport = reference.area("Stockport")
+    src = [{"document": "001", "section": "§6.5"}]
+    since = dt.date(2020, 1, 1)
+    functions = Function.objects.bulk_create(
+        Function(name=f"Bulk function {tag}{i:04}", spatial_level=SpatialLevel.LOCALITY, sources=src)
+        for i in range(rows)
+    )
+    for i, fn in enumerate(functions[1:], start=1):
+        fn.parent = functions[(i - 1) // 2]
+        fn.ancestor_ids = [functions[(i - 1) // 2].pk]
+    Function.objects.bulk_update(functions[1:], ["parent", "ancestor_ids"])
+    StatutoryHolding.objects.bulk_create(
+        StatutoryHolding(function=fn, holder=orgs[i], area=stockport, start_date=since, sources=src)
+        for i, fn in enumerate(functions)
+    )
+    ReservedMatter.objects.bulk_create(
+        ReservedMatter(
+            function=fn,
+            reserved_to_body=bodies[i] if i % 2 else None,
+            reserved_to_organisation=None if i % 2 else orgs[i],
+            area=stockport,
+            start_date=since,
+            sources=src,
+        )
+        for i, fn in enumerate(functions)
+    )
+    delegates = ("delegate_body", "delegate_post", "delegate_organisation")
+    delegations = Delegation.objects.bulk_create(
+        Delegation(
+            delegator_organisation=orgs[i],
+            **{delegates[i % 3]: (bodies[i], posts[i], orgs[i + 1])[i % 3]},
+            area=stockport,
+            financial_limit=Decimal(1000 * (i + 1)),
+            vehicle=Vehicle.SCHEME_OF_DELEGATION,
+            status=DelegationStatus.IN_FORCE,
+            start_date=since,
+            onward_delegation_permitted=True,
+            sources=src,
+        )
+        for i in range(rows)
+    )
+    for i, d in enumerate(delegations):
+        if i % 2:
+            d.parent = delegations[i - 1]
+    Delegation.objects.bulk_update(delegations, ["parent"])
+    DelegationFunction.objects.bulk_create(
+        DelegationFunction(delegation=d, function=fn)
+        for i, d in enumerate(delegations)
+        for fn in (functions[i], functions[(i + 1) % rows])
+    )
+    arrangements = PlaceLeadArrangement.objects.bulk_create(
+        PlaceLeadArrangement(
+            area=areas[i],
+            model=PlaceLeadModel.DEDICATED_OFFICER,
+            host_organisation=orgs[i],
+            status=ArrangementStatus.IN_FORCE,
+            start_date=since,
+            sources=src,
+        )
+        for i in range(rows)
+    )
+    PlaceLeadPost.objects.bulk_create(
+        PlaceLeadPost(arrangement=a, post=p, roles=[PlaceLeadRole.JOIN_UP_CARE])
+        for i, a in enumerate(arrangements)
+        for p in (posts[i], posts[(i + 1) % rows])
+    )
+    TierAssignment.objects.bulk_create(
+        TierAssignment(
+            system=reference.gm,
+            tier=Tier.LOCALITY,
+            column=TierColumn.DELIVERY_FUNCTION if i % 2 else TierColumn.GOVERNANCE,
+            order=i,
+            function=fn if i % 2 else None,
+            body=None if i % 2 else bodies[i],
+            sources=src,
+        )
+        for i, fn in enumerate(functions)
+    )
 
 
 @pytest.fixture
@@ -196,7 +304,13 @@ def count_queries(client, url, params=None):
     return response, len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
 
 
-LISTS = [basename for _, viewset, basename in router.registry if hasattr(viewset, "list")]
+# Lists that are answers rather than pages of records (pinned below on their own).
+NOT_PAGED = {"decision-rights"}
+LISTS = [
+    basename
+    for _, viewset, basename in router.registry
+    if hasattr(viewset, "list") and basename not in NOT_PAGED
+]
 DATED = {
     "area",
     "organisation",
@@ -211,6 +325,10 @@ DATED = {
     "seat",
     "seat-holding",
     "constituency-member",
+    "statutory-holding",
+    "delegation",
+    "reserved-matter",
+    "place-lead-arrangement",
 }
 
 
@@ -285,6 +403,8 @@ PAGES = [
     ("organisations:organisation_list", {"q": "Bulk"}),
     ("organisations:person_list", {"q": "Bulk"}),
     ("organisations:search", {"q": "Bulk"}),
+    ("delegations:delegation_list", {"q": "Bulk"}),
+    ("delegations:function_list", {"q": "Bulk"}),
 ]
 
 
@@ -325,3 +445,50 @@ def test_the_place_page_costs_the_same_however_many_rows(
     assert b"Bulk post M0001" in response.content and b"Bulk organisation M0001" in response.content
     many, many_sql = page_queries(client, url, {})
     assert many == few, "\n".join(many_sql)
+
+
+def test_decision_rights_cost_the_same_however_many_delegations(reference, api):
+    """Who may decide reads a fixed number of queries, however many delegations lead to them."""
+    from .builders import delegation, function, statutory_holding
+
+    stockport = reference.area("Stockport")
+    since = dt.date(2020, 1, 1)
+    fn = function()
+    holding = statutory_holding(stockport, fn=fn, start_date=since)
+    first = delegation(
+        stockport,
+        holding=holding,
+        status=DelegationStatus.IN_FORCE,
+        start_date=since,
+        onward_delegation_permitted=True,
+    )
+    url = reverse("api:decision-rights-list")
+    params = {"function": fn.pk, "area": stockport.pk, "on": "2024-01-01"}
+    few, few_sql = page_queries(api, url, params)
+    assert len(api.get(url, params).json()["holders"]) == 2
+
+    posts = Post.objects.bulk_create(Post(title=f"Bulk delegate {i:03}", area=stockport) for i in range(60))
+    more = Delegation.objects.bulk_create(
+        Delegation(
+            # every third a sub-delegation of the first, the others made by the holder
+            **(
+                {"delegator_body": first.delegate_body, "parent": first}
+                if i % 3 == 0
+                else {"delegator_organisation": holding.holder}
+            ),
+            delegate_post=p,
+            area=stockport,
+            financial_limit=Decimal(1000 * (i + 1)),
+            vehicle=Vehicle.SCHEME_OF_DELEGATION,
+            status=DelegationStatus.IN_FORCE,
+            start_date=since,
+        )
+        for i, p in enumerate(posts)
+    )
+    DelegationFunction.objects.bulk_create(DelegationFunction(delegation=d, function=fn) for d in more)
+    many, many_sql = page_queries(api, url, params)
+    holders = api.get(url, params).json()["holders"]
+    assert len(holders) == 62
+    assert max(len(h["chain"]) for h in holders) == 2
+    assert many == few, "\n".join(many_sql)
+    assert many <= 7, "\n".join(many_sql)
