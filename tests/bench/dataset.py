@@ -1,7 +1,9 @@
 """A national-scale synthetic registry for the benchmark: 42 systems, ~210 places, ~1,250
 neighbourhoods, ~10,000 organisations with successions, ~30,000 posts and their holdings, and
 ~3,000 governance bodies with their statuses, accountability relations, terms of reference,
-~30,000 seats and their holdings.
+~30,000 seats and their holdings, and (dataset_delegations.py) a catalogue of ~460 functions, their
+statutory holders, ~20,000 delegations in chains up to five links deep, reserved matters and the
+localities' place-based lead arrangements.
 
 Deterministic (fixed seed). Rows are generated in Python with explicit ids and streamed into
 PostgreSQL with COPY (one COPY per table, inside one transaction), then the id sequences are reset.
@@ -53,8 +55,11 @@ from organisations.models import (
     System,
 )
 
+from . import dataset_delegations
+from .dataset_delegations import Delegations
+
 # Bump when the generator changes meaning; the version also hashes this file and the migrations.
-DATASET_REVISION = 2
+DATASET_REVISION = 3
 SEED = 20220701
 TODAY = dt.date(2025, 6, 1)  # generated periods are relative to this date, not the clock
 
@@ -84,6 +89,7 @@ MODELS = [
     SeatHolding,
     CompositionRule,
     ConstituencyMember,
+    *dataset_delegations.MODELS,
 ]
 
 
@@ -91,6 +97,7 @@ def dataset_version() -> str:
     """Changes whenever the generator or the schema's migrations change."""
     digest = hashlib.sha256(f"rev{DATASET_REVISION}:seed{SEED}".encode())
     digest.update(Path(__file__).read_bytes())
+    digest.update(Path(dataset_delegations.__file__).read_bytes())
     root = Path(__file__).resolve().parents[2]
     for path in sorted(root.glob("*/migrations/0*.py")):
         digest.update(path.name.encode())
@@ -492,6 +499,7 @@ class Builder:
 
         self._posts(list(self.org_info), area_posts)
         Governance(self).build()
+        Delegations(self, TODAY).build()
         return self.rows
 
     def _end(self, org_id: int, first_day_after: dt.date) -> None:
@@ -1266,6 +1274,7 @@ COLUMNS = {
         *SOURCED,
     ),
 }
+COLUMNS.update(dataset_delegations.COLUMNS)
 
 
 def _copy(cursor, model, rows) -> None:
