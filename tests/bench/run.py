@@ -1,14 +1,15 @@
 """`make bench`: latency and throughput of the organisations and bodies APIs, a body's accountability
-graph, a place page and a body page on national-scale synthetic data, against floors (plain
-`.values()` JSON views of the same rows).
+graph, a place page, a body page, the decision-rights API and the functions and decisions map on
+national-scale synthetic data, against floors (plain `.values()` JSON views of the same rows); and,
+in-process, the decision-rights resolver and the map's selector against their floors.
 
     python -m ics_registry.embedded exec -- python -m tests.bench.run [--rebuild] [--profile]
 
 Steps: (1) create or reuse a separate database (`ics_registry_bench` on DATABASE_URL's server),
 migrate it and load the dataset (tests/bench/dataset.py) when it is new; (2) count the queries of
 each endpoint in-process at page sizes 10, 100 and 500 (pages and graphs: a small, a median and the
-largest); (3) serve the app with gunicorn (2 sync
-workers) and time each endpoint from 2 client threads; (4) print the table. It exits 0 even when a
+largest); time the resolver and the map's selector in-process; (3) serve the app with gunicorn (2 sync
+workers) and time each endpoint from 2 client threads; (4) print the tables. It exits 0 even when a
 target is missed; such rows say MISSED. See tests/bench/README.md.
 """
 
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime as dt
 import http.client
 import itertools
+import json
 import math
 import os
 import platform
@@ -112,6 +115,14 @@ def manage(*args: str) -> None:
 def dataset_counts() -> dict[str, int]:
     from django.db.models import Count
 
+    from delegations.models import (
+        Delegation,
+        DelegationFunction,
+        Function,
+        PlaceLeadArrangement,
+        ReservedMatter,
+        StatutoryHolding,
+    )
     from governance.models import (
         AccountabilityRelation,
         Body,
@@ -151,6 +162,12 @@ def dataset_counts() -> dict[str, int]:
         "terms of reference": TermsOfReference.objects.count(),
         "seats": Seat.objects.count(),
         "seat holdings": SeatHolding.objects.count(),
+        "functions": Function.objects.count(),
+        "statutory holdings": StatutoryHolding.objects.count(),
+        "reserved matters": ReservedMatter.objects.count(),
+        "delegations": Delegation.objects.count(),
+        "delegated functions": DelegationFunction.objects.count(),
+        "place-based lead arrangements": PlaceLeadArrangement.objects.count(),
     }
 
 
@@ -470,7 +487,8 @@ CATEGORIES = [
     ("JSON rendering", ("rest_framework/renderers", "rest_framework/utils/encoders", "/json/")),
     ("filtering, pagination", ("django_filters", "rest_framework/pagination", "django/core/paginator",
                                "django/forms")),
-    ("app code (ics_registry, organisations, governance)", ("/ics_registry/", "/organisations/", "/governance/")),
+    ("app code (ics_registry, organisations, governance, delegations)",
+     ("/ics_registry/", "/organisations/", "/governance/", "/delegations/")),
     ("request, middleware, views (other Django / DRF)", ("django/", "rest_framework/", "whitenoise",
                                                         "pghistory", "drf_spectacular")),
 ]  # fmt: skip
@@ -482,17 +500,22 @@ def _category(filename: str) -> str | None:
 
 
 def profile_api(path: str, n: int = 100) -> str:
-    """cProfile the API list in-process. Own time of stdlib and builtin functions (getattr,
-    isinstance, inspect, asgiref.local …) is charged to the callers that spent it."""
+    """cProfile the API list in-process (see `profile_call`)."""
     from django.test import Client
 
     client = Client(raise_request_exception=False)
+    return profile_call(lambda: client.get(path, HTTP_ACCEPT="application/json"), n)
+
+
+def profile_call(call, n: int = 100) -> str:
+    """cProfile `call` in-process, n times. Own time of stdlib and builtin functions (getattr,
+    isinstance, inspect, asgiref.local …) is charged to the callers that spent it."""
     for _ in range(10):
-        client.get(path, HTTP_ACCEPT="application/json")
+        call()
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(n):
-        client.get(path, HTTP_ACCEPT="application/json")
+        call()
     profiler.disable()
     stats = pstats.Stats(profiler).stats
     memo: dict = {}
@@ -519,7 +542,7 @@ def profile_api(path: str, n: int = 100) -> str:
     for func, row in stats.items():
         for label, share in shares(func).items():
             grouped[label] = grouped.get(label, 0.0) + row[2] * share
-    lines = [f"cProfile, in-process, {n} requests; own time by area (profiling inflates Python-heavy parts):"]
+    lines = [f"cProfile, in-process, {n} calls; own time by area (profiling inflates Python-heavy parts):"]
     for label, tt in sorted(grouped.items(), key=lambda kv: -kv[1]):
         lines.append(f"  {tt / total * 100:5.1f} %  {label}")
 
@@ -528,7 +551,7 @@ def profile_api(path: str, n: int = 100) -> str:
         short = filename.split("site-packages/")[-1].replace(str(BASE_DIR) + "/", "")
         return f"{name}  ({short}:{line})" if line else name
 
-    lines.append("Calls per request and cumulative share of the main steps:")
+    lines.append("Calls in each request (or selector call) and cumulative share of the main steps:")
     steps = [
         ("to_representation", "rest_framework/serializers.py"),
         ("get_attribute", "rest_framework/fields.py"),
@@ -541,14 +564,495 @@ def profile_api(path: str, n: int = 100) -> str:
         ("from_db", "django/db/models/base.py"),
         ("render", "rest_framework/renderers.py"),
         ("filter_queryset", "rest_framework/generics.py"),
+        ("as_sql", "django/db/models/sql/compiler.py"),
+        ("execute", "psycopg/cursor.py"),
+        ("area_and_containers", "delegations/selectors/rights.py"),
+        ("_link_of", "delegations/selectors/rights.py"),
+        ("party_of", "delegations/selectors/rights.py"),
+        ("function_tree", "delegations/selectors/maps.py"),
     ]
     for name, file_part in steps:
         found = [(f, row) for f, row in stats.items() if f[2] == name and file_part in f[0]]
         if not found:
             continue
         func, row = max(found, key=lambda fr: fr[1][3])
-        lines.append(f"  {row[3] / total * 100:5.1f} %  {row[1] / n:>7.0f}/req  {where(func)}")
+        lines.append(f"  {row[3] / total * 100:5.1f} %  {row[1] / n:>7.0f}/call  {where(func)}")
     return "\n".join(lines)
+
+
+# --- Delegations: the resolver and the functions and decisions map ----------------------------
+
+RIGHTS_TARGET_MS = 10.0  # decision_rights(function, area, on), in-process, the deep case: p50 ≤ 10 ms
+CALL_RUNS = 200  # in-process timed calls per row (fewer if CALL_SECONDS runs out first)
+CALL_SECONDS = 10.0
+RIGHTS_API = "/api/v1/decision-rights/"
+CANDIDATES = 40  # cases tried when choosing the shallow and the deep resolver question
+
+
+@dataclass
+class RightsCase:
+    """One resolver question: a function for an area on the day, and what its answer holds."""
+
+    tag: str
+    function_id: int
+    function_name: str
+    level: int  # 1 = a top-level function
+    area_id: int
+    area_name: str
+    holders: int = 0
+    longest: int = 0  # links in the longest chain of the answer
+    read: int = 0  # delegations in force that the resolver reads (the floor's rows)
+
+    def describe(self) -> str:
+        return (
+            f'{self.tag}: "{self.function_name}" (level {self.level}) in {self.area_name}: {self.holders} '
+            f"holders, chains up to {self.longest} link{'s' if self.longest != 1 else ''}, "
+            f"{self.read} delegation{'s' if self.read != 1 else ''} read"
+        )
+
+
+def chain_depths(on: dt.date) -> tuple[dict[int, int], dict[int, tuple]]:
+    """Each delegation's links from the statutory holder on the day, counting only chains in force
+    all the way up (0 when it or a delegation above it is not in force that day); and the rows."""
+    from delegations.models import Delegation
+
+    rows = {
+        r[0]: r
+        for r in Delegation.objects.values_list(
+            "pk", "parent_id", "status", "start_date", "end_date", "area_id"
+        )
+    }
+
+    def in_force(row) -> bool:
+        _pk, _parent, status, start, end, _area = row
+        ok = status == "in_force" or (status == "revoked" and end is not None)
+        return ok and (start is None or start <= on) and (end is None or on <= end)
+
+    depths: dict[int, int] = {}
+    for pk in rows:
+        path, cur = [], pk
+        while cur is not None and cur not in depths:
+            path.append(cur)
+            cur = rows[cur][1]
+        depth = depths.get(cur, 0) if cur is not None else 0
+        base_ok = cur is None or depths.get(cur, 0) > 0
+        for node in reversed(path):
+            base_ok = base_ok and in_force(rows[node])
+            depth = depth + 1 if base_ok else 0
+            depths[node] = depth
+    return depths, rows
+
+
+def pick_rights(on: dt.date) -> list[RightsCase]:
+    """A shallow and a deep question for the resolver, both in a locality. Shallow: the function of a
+    delegation in force with nothing in force below it, whose answer's longest chain is one link.
+    Deep: the most specific function covered by the last link of a five-link chain in force in a
+    locality; of those tried, the most specific function, then the answer with the most holders."""
+    from delegations.models import DelegationFunction, Function
+    from delegations.selectors import decision_rights
+    from organisations.choices import Tier
+    from organisations.models import Area
+
+    from .floor import rights_floor_rows
+
+    depths, rows = chain_depths(on)
+    longest = max(depths.values())
+    with_children = {rows[pk][1] for pk, d in depths.items() if d and rows[pk][1]}
+    localities = set(Area.objects.filter(tier=Tier.LOCALITY).values_list("pk", flat=True))
+
+    def spread(pks):
+        pks = sorted(pk for pk in pks if rows[pk][5] in localities)
+        return pks[:: max(1, len(pks) // CANDIDATES)][:CANDIDATES]
+
+    def case(tag: str, pk: int, deepest: bool) -> RightsCase:
+        first = (
+            DelegationFunction.objects.filter(delegation_id=pk)
+            .order_by("function_id")
+            .values_list("function_id", flat=True)[0]
+        )
+        functions = list(Function.objects.within(first)) if deepest else [Function.objects.get(pk=first)]
+        function = max(functions, key=lambda f: (len(f.ancestor_ids), -f.pk))
+        area = Area.objects.get(pk=rows[pk][5])
+        answer = decision_rights(function=function, area=area, on=on)
+        return RightsCase(
+            tag,
+            function.pk,
+            function.name,
+            len(function.ancestor_ids) + 1,
+            area.pk,
+            area.name,
+            holders=len(answer.holders),
+            longest=max((len(h.chain) for h in answer.holders), default=0),
+            read=len(rights_floor_rows(function.pk, area.pk, on)),
+        )
+
+    shallow = [
+        case("shallow", pk, False)
+        for pk in spread(pk for pk, d in depths.items() if d == 1 and pk not in with_children)
+    ]
+    deep = [case("deep", pk, True) for pk in spread(pk for pk, d in depths.items() if d == longest)]
+    shallow = [c for c in shallow if c.longest == 1] or shallow
+    deep = [c for c in deep if c.longest == longest] or deep
+    return [
+        min(shallow, key=lambda c: (c.holders, c.read, c.function_id)),
+        max(deep, key=lambda c: (c.level, c.holders, c.read, -c.function_id)),
+    ]
+
+
+def pick_map_systems(on: dt.date) -> list[tuple[int, str, int]]:
+    """Systems (id, name, delegations in force on the day): the fewest, a median and the most."""
+    from django.db.models import Count
+
+    from delegations.models import Delegation
+
+    rows = list(
+        Delegation.objects.in_force(on)
+        .values_list("area__system", "area__system__name")
+        .annotate(n=Count("pk"))
+        .order_by("n", "area__system")
+    )
+    return [rows[0], rows[len(rows) // 2], rows[-1]]
+
+
+def route(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def map_page_path(system_id: int) -> str | None:
+    """The functions and decisions map page of a system, when the app has one."""
+    from django.urls import NoReverseMatch, reverse
+
+    for name in (
+        "delegations:functions_map",
+        "delegations:functions-map",
+        "delegations:system_functions_map",
+    ):
+        for kwarg in ("pk", "system", "system_pk", "system_id"):
+            try:
+                return reverse(name, kwargs={kwarg: system_id})
+            except NoReverseMatch:
+                continue
+    path = f"/systems/{system_id}/functions-map/"
+    return path if route(path) else None
+
+
+@dataclass
+class Call:
+    """A selector timed in-process, next to its floor."""
+
+    key: str
+    label: str
+    call: object
+    floor: Call | None = None
+    samples: list[float] = field(default_factory=list)
+    sql: float = 0.0
+    cpu: float = 0.0
+
+
+def time_calls(calls: list[Call], runs: int = CALL_RUNS, seconds: float = CALL_SECONDS) -> None:
+    """Each call `runs` times (or for `seconds`), in rotating batches of 10 so that a burst of other
+    load hits every row alike; wall time per call, SQL time and Python CPU per call."""
+    from django.db import connection
+
+    for c in calls:
+        for _ in range(5):
+            c.call()
+    totals = {c.key: [0.0, 0.0] for c in calls}
+    spent = {c.key: 0.0 for c in calls}
+    while True:
+        pending = [c for c in calls if len(c.samples) < runs and spent[c.key] < seconds]
+        if not pending:
+            break
+        for c in pending:
+            timer = SqlTimer()
+            cpu = time.process_time()
+            with connection.execute_wrapper(timer):
+                for _ in range(10):
+                    t = time.perf_counter()
+                    c.call()
+                    c.samples.append(time.perf_counter() - t)
+            totals[c.key][0] += timer.seconds
+            totals[c.key][1] += time.process_time() - cpu
+            spent[c.key] += sum(c.samples[-10:])
+    for c in calls:
+        c.sql = totals[c.key][0] / len(c.samples) * 1000
+        c.cpu = totals[c.key][1] / len(c.samples) * 1000
+
+
+def count_call(call) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()
+    with CaptureQueriesContext(connection) as ctx:
+        call()
+    return len(ctx.captured_queries)
+
+
+def outermost_table(sql: str) -> str:
+    """The table after the FROM of the outermost SELECT (not one inside a subquery)."""
+    depth = 0
+    for i, char in enumerate(sql):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and sql.startswith(' FROM "', i):
+            return sql[i + 7 : sql.index('"', i + 7)]
+    return "?"
+
+
+def explain_call(call, repeat: int = 9) -> str:
+    """Each query of `call` with its planning and execution time on the server (EXPLAIN ANALYZE,
+    median of `repeat`), the rows it returned and the relations it joins."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()
+    with CaptureQueriesContext(connection) as ctx:
+        call()
+    lines = [f"Its queries on the server (EXPLAIN ANALYZE, median of {repeat}):"]
+    with connection.cursor() as cursor:
+        for n, query in enumerate(ctx.captured_queries, 1):
+            sql = query["sql"]
+            runs = []
+            for _ in range(repeat):
+                cursor.execute("EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) " + sql)
+                plan = cursor.fetchone()[0]
+                plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+                runs.append(
+                    (plan["Planning Time"], plan["Execution Time"], plan["Plan"].get("Actual Rows", 0))
+                )
+            runs.sort(key=lambda r: r[0] + r[1])
+            planning, execution, rows = runs[len(runs) // 2]
+            table = outermost_table(sql)
+            joins = len(re.findall(r"\bJOIN\b", sql))
+            subqueries = sql.count("SELECT") - 1
+            lines.append(
+                f"  {n}. plan {planning:6.2f} ms  execute {execution:6.2f} ms  {rows:>5} rows  "
+                f"{table}: {joins} joins, {subqueries} subqueries, "
+                f"{len(sql):,} characters"
+            )
+    return "\n".join(lines)
+
+
+@dataclass
+class DelegationsBench:
+    on: dt.date
+    cases: list[RightsCase]
+    systems: list[tuple[int, str, int]]
+    calls: list[Call] = field(default_factory=list)
+    queries: dict[str, dict[str, int]] = field(default_factory=dict)
+    api: Endpoint | None = None
+    page: Endpoint | None = None
+    check: str = ""
+    rights: object = None  # the deep case's call
+    map: object = None  # the largest system's map call
+
+
+def delegation_endpoints(bench: DelegationsBench, number: itertools.count) -> list[Endpoint]:
+    """The decision-rights API and the map page with their floors, for the load, when the app routes
+    them (they are measured in-process either way)."""
+    json_type = "application/json"
+    on = bench.on
+    out: list[Endpoint] = []
+    if route(RIGHTS_API):
+        floor = Endpoint(
+            "rights_floor",
+            f"({next(number)}) rights floor: .values() JSON, deep case",
+            "",
+            json_type,
+            sized=False,
+            variants=[
+                (c.tag, f"/bench/rights-floor/?function={c.function_id}&area={c.area_id}&on={on}")
+                for c in bench.cases
+            ],
+            max_queries=None,
+        )
+        floor.floor = floor
+        bench.api = Endpoint(
+            "rights_api",
+            f"({next(number)}) {RIGHTS_API}?function=&area=&on= (deep case)",
+            "",
+            json_type,
+            sized=False,
+            variants=[
+                (c.tag, f"{RIGHTS_API}?function={c.function_id}&area={c.area_id}&on={on}")
+                for c in bench.cases
+            ],
+            floor=floor,
+            max_queries=None,
+        )
+        out += [floor, bench.api]
+    pages = [map_page_path(pk) for pk, _name, _n in bench.systems]
+    if all(pages):
+        floor = Endpoint(
+            "map_floor",
+            f"({next(number)}) map floor: .values() JSON, largest system",
+            "",
+            json_type,
+            sized=False,
+            variants=[
+                (f"{tag}:{n}", f"/bench/map-floor/?system={pk}&as_of={on}")
+                for (pk, _name, n), tag in zip(bench.systems, "SML", strict=True)
+            ],
+            max_queries=None,
+        )
+        floor.floor = floor
+        bench.page = Endpoint(
+            "map_page",
+            f"({next(number)}) {pages[-1]}?as_of={on} (HTML, {bench.systems[-1][2]} delegations in force)",
+            "",
+            "text/html",
+            sized=False,
+            variants=[
+                (f"{tag}:{n}", f"{path}?as_of={on}")
+                for (_pk, _name, n), tag, path in zip(bench.systems, "SML", pages, strict=True)
+            ],
+            floor=floor,
+            max_queries=None,
+        )
+        out += [floor, bench.page]
+    for ep in out:
+        ep.path = ep.variants[-1][1]  # the deep case, the largest system
+    return out
+
+
+def measure_delegations(bench: DelegationsBench, number: itertools.count) -> None:
+    """In-process: the resolver and the map selector, timed next to their floors, and their query counts."""
+    import re
+
+    from delegations.models import Function
+    from delegations.selectors import decision_rights, functions_map
+    from organisations.models import Area, System
+
+    from .floor import map_floor_rows, rights_floor_rows
+
+    on = bench.on
+
+    def rights(case: RightsCase):
+        function, area = Function.objects.get(pk=case.function_id), Area.objects.get(pk=case.area_id)
+        return lambda: decision_rights(function=function, area=area, on=on)
+
+    def mapping(system_id: int):
+        system = System.objects.get(pk=system_id)
+        return lambda: functions_map(system, on)
+
+    shallow, deep = bench.cases
+    large = bench.systems[-1]
+    bench.rights, bench.map = rights(deep), mapping(large[0])
+    rights_floor = Call(
+        "rights_floor",
+        f"({next(number)}) floor: the deep case's {deep.read} delegations, .values()",
+        lambda: rights_floor_rows(deep.function_id, deep.area_id, on),
+    )
+    rights_floor.floor = rights_floor
+    rights_call = Call(
+        "rights", f"({next(number)}) decision_rights(), the deep case", bench.rights, floor=rights_floor
+    )
+    map_floor = Call(
+        "map_floor",
+        f"({next(number)}) floor: the largest system's {large[2]} delegations, .values()",
+        lambda: map_floor_rows(large[0], on),
+    )
+    map_floor.floor = map_floor
+    map_call = Call(
+        "map", f"({next(number)}) functions_map(), the largest system", bench.map, floor=map_floor
+    )
+    bench.calls = [rights_floor, rights_call, map_floor, map_call]
+    bench.queries = {
+        "decision_rights(): shallow / deep": {c.tag: count_call(rights(c)) for c in bench.cases},
+        "functions_map(): S / M / L": {
+            f"{tag}:{n}": count_call(mapping(pk))
+            for (pk, _name, n), tag in zip(bench.systems, "SML", strict=True)
+        },
+    }
+    answer = bench.rights()
+    used = {h.chain[-1].delegation_id for h in answer.holders if h.chain}
+    used |= {int(pk) for pk in re.findall(r"Delegation (\d+) to", " ".join(answer.notes))}
+    floor_ids = {row["id"] for row in rights_floor_rows(deep.function_id, deep.area_id, on)}
+    bench.check = (
+        f"resolver (deep case) vs its floor: the same {len(used)} delegations"
+        if used == floor_ids
+        else f"resolver (deep case) vs its floor: MISMATCH ({len(used)} vs {len(floor_ids)} delegations)"
+    )
+    time_calls(bench.calls)
+
+
+def report_delegations(bench: DelegationsBench) -> set[str]:
+    """Print the delegations tables; return "rights" if the resolver missed its target."""
+    missed: set[str] = set()
+    on = bench.on
+    print()
+    print(
+        f"Delegations on {on:%-d %B %Y} (the dataset's day): the resolver and the functions and decisions map"
+    )
+    for case in bench.cases:
+        print(f"Resolver, {case.describe()}.")
+    print(
+        "Map, systems by delegations in force that day: "
+        + ", ".join(f"{tag}: {name} ({n})" for (_pk, name, n), tag in zip(bench.systems, "SML", strict=True))
+        + "."
+    )
+    print(f"Floor check: {bench.check}")
+    if bench.api is None:
+        print(f"API: {RIGHTS_API} is not routed in this checkout; the resolver is measured in-process only.")
+    else:
+        print(f"API: {RIGHTS_API} measured through gunicorn above, as {bench.api.label.split()[0]}.")
+    if bench.page is None:
+        print(
+            "Map page: no functions-map page is routed in this checkout; the functions_map selector is measured "
+            "in-process only."
+        )
+    else:
+        print(f"Map page: measured through gunicorn above, as {bench.page.label.split()[0]}.")
+    print()
+    print(
+        f"In-process, no HTTP (the selector called directly; up to {CALL_RUNS} calls or {CALL_SECONDS:.0f} s "
+        "each, in rotating batches of 10)"
+    )
+    width = max(len(c.label) for c in bench.calls)
+    head = (
+        f"{'call':<{width}} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'SQL ms':>7} {'CPU ms':>7} "
+        f"{'p50/floor':>9}  target"
+    )
+    print(head)
+    print("-" * (len(head) + 24))
+    for c in bench.calls:
+        p50, p95, p99 = (percentile(c.samples, q) * 1000 for q in (50, 95, 99))
+        ratio = p50 / (percentile(c.floor.samples, 50) * 1000)
+        if c.floor is c:
+            target = "(the floor)"
+        elif c.key == "rights":
+            ok = p50 <= RIGHTS_TARGET_MS
+            target = f"p50 ≤ {RIGHTS_TARGET_MS:.0f} ms: " + ("ok" if ok else "MISSED")
+            if not ok:
+                missed.add(c.key)
+        else:
+            target = "(no latency target)"
+        print(
+            f"{c.label:<{width}} {len(c.samples):>4} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f} {c.sql:>7.1f} {c.cpu:>7.1f} "
+            f"{ratio:>8.2f}×  {target}"
+        )
+    print(
+        "SQL ms: time in database calls, round trips included (mean); CPU ms: Python CPU time of the process (mean)."
+    )
+    print()
+    print("Queries per call (in-process, CaptureQueriesContext; target: constant)")
+    width = max(len(k) for k in bench.queries)
+    for label, counts in bench.queries.items():
+        cells = " / ".join(f"{n} ({tag})" for tag, n in counts.items())
+        verdict = "ok" if len(set(counts.values())) == 1 else "MISSED (not constant)"
+        print(f"{label:<{width}} {cells:<48} {verdict}")
+    return missed
 
 
 # --- Report ----------------------------------------------------------------------------------
@@ -639,7 +1143,12 @@ def report(endpoints: list[Endpoint], ctx, args) -> set[str]:
             f"{p99 / _p(ep.floor, 99):>8.2f}×  {target}"
         )
     print(
-        "Ratios: (1)–(4) against the organisations floor (4); (5)–(10) against the bodies floors (9) and (10)."
+        "Ratios: (1)–(4) against the organisations floor (4); (5)–(10) against the bodies floors (9) and (10)"
+        + (
+            "; the decision-rights API and the map page against the floor just above each."
+            if len(endpoints) > 10
+            else "."
+        )
     )
     print()
     print(
@@ -816,6 +1325,12 @@ def main(argv: list[str] | None = None) -> int:
                 max_queries=None,
             ),
         ]
+        log("choosing the resolver's questions and the map's systems")
+        number = itertools.count(len(endpoints) + 1)
+        delegations = DelegationsBench(
+            on=dataset.TODAY, cases=pick_rights(dataset.TODAY), systems=pick_map_systems(dataset.TODAY)
+        )
+        endpoints += delegation_endpoints(delegations, number)
         for ep in endpoints:
             ep.floor = ep.floor or org_floor
             ep.path_for_load = ep.url(100)
@@ -824,6 +1339,8 @@ def main(argv: list[str] | None = None) -> int:
         log("counting queries in-process")
         count_queries(endpoints)
         breakdown(endpoints)
+        log("timing the resolver and the map in-process")
+        measure_delegations(delegations, number)
         check_lines = [
             f"{label}: {same_rows_check(by_key[api], by_key[floor])}"
             for label, api, floor in (
@@ -874,6 +1391,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_after": load_after,
         }
         missed = report(endpoints, ctx, args)
+        missed |= report_delegations(delegations)
         if server_errors:
             print("\nServer log (last lines):")
             print("\n".join(server_errors[-15:]))
@@ -886,6 +1404,14 @@ def main(argv: list[str] | None = None) -> int:
             if key in missed or args.profile:
                 print(f"\nWhere the time goes ({title}):")
                 print(profile_api(by_key[key].path_for_load))
+        for key, title, call in (
+            ("rights", "decision_rights(), the deep case", delegations.rights),
+            ("map", "functions_map(), the largest system", delegations.map),
+        ):
+            if key in missed or args.profile:
+                print(f"\nWhere the time goes ({title}):")
+                print(profile_call(call))
+                print(explain_call(call))
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     return 0
