@@ -222,7 +222,7 @@ class DelegationForm(SourcedForm):
     parent = forms.ModelChoiceField(
         queryset=Delegation.objects.all(),
         required=False,
-        label="Sub-delegates delegation number",
+        label="Parent delegation number",
         help_text="The number of the delegation this one sub-delegates, shown on its page. "
         "Leave empty when the delegator holds the function by statute.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
@@ -399,6 +399,12 @@ class PlaceLeadArrangementForm(SourcedForm):
             )
             if role.value in current:
                 self.initial[name] = current[role.value]
+        # The four roles follow the posts they are given to.
+        order = list(self.fields)
+        roles = [ROLE_FIELD.format(role.value) for role in PlaceLeadRole]
+        rest = [name for name in order if name not in roles]
+        at = rest.index("posts") + 1
+        self.order_fields(rest[:at] + roles + rest[at:])
 
     def changes(self) -> dict:
         changes = super().changes()
@@ -427,6 +433,7 @@ class SordImportForm(ServiceForm):
         help_text="A CSV or Excel (.xlsx) file with the columns policy area, function, reserved to, "
         "delegated to, further delegated to, statutory basis, limit, from, to, source.",
         error_messages={"required": "Choose a spreadsheet to import", "empty": "The file is empty"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
     area = forms.ModelChoiceField(
         queryset=Area.objects.none(),

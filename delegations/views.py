@@ -660,6 +660,7 @@ class SordImportView(LoginRequiredMixin, FormView):
             submit="Upload and import",
             back_url=reverse("delegations:delegation_list"),
             nav_section="delegations",
+            as_at=None,  # an upload is not read as at a date
         )
         return context
 
