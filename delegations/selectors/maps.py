@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from organisations.choices import Tier
 from organisations.models import Area, PostHolding, System
@@ -24,7 +24,7 @@ from ..models import (
     StatutoryHolding,
     TierAssignment,
 )
-from .rights import _side, format_date, party_of
+from .rights import format_date, named_side, party_of, with_party_names
 
 __all__ = [
     "MAP_LEVELS",
@@ -171,21 +171,22 @@ def functions_map(system: System, on: dt.date) -> dict:
         )
 
     delegations = (
-        with_parties(Delegation.objects.in_force(on).filter(area__system=system))
+        with_party_names(Delegation.objects.in_force(on).filter(area__system=system))
         .annotate(
+            area_tier=Subquery(Area.objects.filter(pk=OuterRef("area_id")).values("tier")[:1]),
             function_ids=ArraySubquery(
                 DelegationFunction.objects.filter(delegation=OuterRef("pk")).values("function_id")
-            )
+            ),
         )
-        .order_by("area__name", "pk")
+        .order_by("area_name", "pk")
     )
     for delegation in delegations:
-        party = _side(delegation, "delegate")
+        party = named_side(delegation, "delegate")
         for function_id in delegation.function_ids:
             add(
                 function_id,
-                delegation.area.tier,
-                {"name": party.name, "url": party.url, "basis": "delegation", "area": delegation.area.name},
+                delegation.area_tier,
+                {"name": party.name, "url": party.url, "basis": "delegation", "area": delegation.area_name},
             )
 
     reserved = (
