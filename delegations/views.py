@@ -231,8 +231,12 @@ class DecideView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        asked = any(key in self.request.GET for key in QUESTION)
-        form = DecideForm(self.request.GET if asked else None, today=today(), initial={"on": today()})
+        # The form sends all three; a link may give some of them to start the question from.
+        asked = all(key in self.request.GET for key in QUESTION)
+        given = {key: self.request.GET[key] for key in QUESTION if self.request.GET.get(key)}
+        form = DecideForm(
+            self.request.GET if asked else None, today=today(), initial={"on": today(), **given}
+        )
         answer, holders = None, []
         if asked and form.is_valid():
             data = form.cleaned_data

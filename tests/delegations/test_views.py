@@ -251,7 +251,8 @@ def test_a_revoked_delegation_stops_giving_authority_after_its_end(client, world
 )
 def test_a_bad_question_is_answered_with_the_problem_beside_the_field(client, world, params, field, message):
     values = {"nursing": world.nursing.pk, "stockport": world.stockport.pk, "heatons": world.heatons.pk}
-    query = {key: values.get(value, value) for key, value in params.items()}
+    query = {"function": "", "area": "", "on": ""}  # the form sends every field, empty or not
+    query.update({key: values.get(value, value) for key, value in params.items()})
     response = visit(client, reverse("delegations:decide"), **query)
     assert field_error(response, field) == message
     assert "There is a problem" in text(response)
@@ -260,6 +261,15 @@ def test_a_bad_question_is_answered_with_the_problem_beside_the_field(client, wo
     # What was typed stays in the form.
     if field == "on":
         assert f'value="{params["on"]}"' in response.content.decode()
+
+
+def test_a_link_may_start_the_question_with_a_function_or_a_place(client, world):
+    response = visit(client, reverse("delegations:decide"), function=world.nursing.pk)
+    page = response.content.decode()
+    assert re.search(rf'<option value="{world.nursing.pk}" selected>', page)
+    assert "nhsuk-form-group--error" not in page and "Who could decide" not in page
+    response = visit(client, reverse("delegations:decide"), area=world.stockport.pk)
+    assert re.search(rf'<option value="{world.stockport.pk}" selected>', response.content.decode())
 
 
 def test_an_empty_date_means_today(client, world):
