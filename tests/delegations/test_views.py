@@ -29,7 +29,7 @@ from organisations.choices import Tier
 from tests.governance.factories import BodyFactory
 from tests.organisations.factories import LocalityFactory, PersonFactory, PostFactory, PostHoldingFactory
 
-from .factories import ReservedMatterFactory, TierAssignmentFactory
+from .factories import FunctionFactory, ReservedMatterFactory, TierAssignmentFactory
 from .helpers import Stockport
 
 pytestmark = pytest.mark.django_db
@@ -818,3 +818,25 @@ def test_an_import_is_seen_only_by_its_uploader_and_staff(
     assert all(client.get(url).status_code == 404 for url in urls)
     client.logout()
     assert all(client.get(url).status_code == 302 for url in urls)  # to sign in
+
+
+def test_the_catalogue_costs_the_same_however_many_functions(client, world):
+    url = reverse("delegations:function_list")
+    few, _ = count(client, url)
+    parent = world.nursing
+    for i in range(6):
+        parent = FunctionFactory(name=f"Deeper function {i}", parent=parent if i % 2 else world.primary)
+    many, sql = count(client, url)
+    assert "Deeper function 5" in text(client.get(url))
+    assert many == few, "\n".join(sql)
+
+
+def test_localities_without_a_lead_cost_the_same_however_many(client, world, arrangement):
+    url = reverse("delegations:place_lead_without")
+    params = {"on": AFTER.isoformat(), "system": world.system.pk}
+    few, _ = count(client, url, params)
+    for i in range(5):
+        LocalityFactory(system=world.system, parent=world.footprint, name=f"Leaderless {i}")
+    many, sql = count(client, url, params)
+    assert "Leaderless 4" in text(client.get(url, params))
+    assert many == few, "\n".join(sql)
