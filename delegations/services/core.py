@@ -221,8 +221,10 @@ def _covered_by(function: Function, covering: Iterable[Function]) -> bool:
 def _function_list(functions) -> list[Function]:
     if functions is None:
         return []
-    items = list(functions)
-    ids = [item.pk if isinstance(item, Function) else int(item) for item in items]
+    try:
+        ids = [item.pk if isinstance(item, Function) else int(item) for item in functions]
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"functions": "Choose functions from the catalogue."}) from exc
     found = {f.pk: f for f in Function.objects.filter(pk__in=ids)}
     missing = [pk for pk in ids if pk not in found]
     if missing:
@@ -543,6 +545,10 @@ def _set_functions(delegation: Delegation, functions: list[Function], *, actor, 
 def _check_and_save(
     delegation: Delegation, functions: list[Function], *, actor, service: str, areas: _Areas | None = None
 ) -> Delegation:
+    delegator = _party_key(delegation, "delegator")
+    if delegator is not None and delegator == _party_key(delegation, "delegate"):
+        # Before the constraint check, so that the message sits beside the kind of party chosen.
+        raise ValidationError({_party_field(delegation, "delegate"): "A holder cannot delegate to itself."})
     validate(delegation, code_fields=CODE_FIELDS)
     errors = _delegation_problems(delegation, functions, areas)
     if errors:
@@ -818,6 +824,14 @@ def delegations_repoint(*, closed: Organisation, successor: Organisation, actor)
 FUNCTION_FIELDS = ("name", "parent", "description", "spatial_level", "level_rationale", *SOURCED)
 
 
+def _lineage_of(parent: Function | None) -> list[int]:
+    """The ancestor ids of a function placed within `parent`, as saved (not as the caller last saw them)."""
+    if parent is None:
+        return []
+    saved = Function.objects.filter(pk=parent.pk).values_list("ancestor_ids", flat=True).first()
+    return [*(saved if saved is not None else parent.ancestor_ids), parent.pk]
+
+
 @transaction.atomic
 def function_create(
     *,
@@ -834,7 +848,7 @@ def function_create(
     function = Function(
         name=name,
         parent=parent,
-        ancestor_ids=[*parent.ancestor_ids, parent.pk] if parent is not None else [],
+        ancestor_ids=_lineage_of(parent),
         description=description,
         spatial_level=spatial_level,
         level_rationale=level_rationale,
@@ -892,13 +906,13 @@ def function_update(function: Function, *, actor, **changes) -> Function:
     old_parent_id = function.parent_id
     apply_changes(function, changes, FUNCTION_FIELDS)
     moved = function.parent_id != old_parent_id
-    if moved and function.parent is not None:
-        if function.parent.pk == function.pk or function.pk in function.parent.ancestor_ids:
+    if moved:
+        lineage = _lineage_of(function.parent)
+        if function.pk in lineage:
             raise ValidationError(
                 {"parent": "A function cannot be part of itself or of a function within it."}
             )
-    if moved:
-        function.ancestor_ids = [*function.parent.ancestor_ids, function.parent.pk] if function.parent else []
+        function.ancestor_ids = lineage
     save(function, actor=actor, service="function_update", code_fields=CODE_FIELDS)
     if moved:
         below = list(Function.objects.filter(ancestor_ids__contains=[function.pk]))

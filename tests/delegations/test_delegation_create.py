@@ -710,3 +710,19 @@ def test_nothing_is_saved_when_refused(world):
 
     assert Delegation.objects.count() == before
     assert DelegationFactory._meta.model is Delegation
+
+
+def test_a_body_cannot_delegate_to_itself_and_is_told_beside_the_body(world):
+    parent = world.delegate()
+
+    errors = refused(
+        lambda: world.delegate(delegator_body=world.board, delegate_body=world.board, parent=parent)
+    )
+
+    assert errors == {"delegate_body": ["A holder cannot delegate to itself."]}
+
+
+def test_functions_not_in_the_catalogue_are_refused(world):
+    errors = refused(lambda: world.delegate(functions=["district nursing"]))
+
+    assert errors == {"functions": ["Choose functions from the catalogue."]}
