@@ -12,18 +12,20 @@ The whole answer costs a fixed number of queries whatever the number of delegati
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from governance.models import Body
-from organisations.models import Area, Organisation, Post
+from organisations.models import Area, AreaMember, Organisation, Post
 
+from ..choices import DelegationStatus, Vehicle
 from ..models import Delegation, DelegationFunction, Function, ReservedMatter, StatutoryHolding
 
 __all__ = [
@@ -180,36 +182,156 @@ def _side_key(delegation: Delegation, side: str) -> tuple[str, int]:
 
 
 def area_and_containers(area: Area) -> set[int]:
-    """The area, the areas it nests in, and the footprints (sets of areas) that include it or its parent."""
-    nested = {area.pk}
-    if area.parent_id is not None:
-        nested.add(area.parent_id)
-    footprints = set()
-    # One query: the grandparent, and every footprint containing any of them.
-    rows = Area.objects.filter(
-        Q(pk=area.parent_id)
-        | Q(member_links__member__in=[area.pk, area.parent_id] if area.parent_id else [area.pk])
-    ).values_list("pk", "parent_id", "member_links__member_id")
-    for pk, parent_id, member_id in rows:
-        if pk == area.parent_id:
-            if parent_id is not None:
-                nested.add(parent_id)
-        if member_id is not None:
-            footprints.add(pk)
-    # Footprints are sets of places or neighbourhoods: none is made of whole systems.
-    return nested | footprints
+    """The area, the areas it nests in, and the footprints (sets of areas) that include it or its parent.
+    (Footprints are sets of places or neighbourhoods: none is made of whole systems.)"""
+    parent, grandparent, footprints = _rows(_area_containers_sql(), [area.pk])[0]
+    return {area.pk, *(pk for pk in (parent, grandparent) if pk is not None), *(footprints or [])}
+
+
+# --- The resolver's reads ---------------------------------------------------------------------
+#
+# Four short statements written as SQL: at national scale each runs in well under a millisecond,
+# and building them through the ORM cost several times more than running them. They read what the
+# querysets say (`Delegation.objects.in_force`, `DatedQuerySet.as_at`); the resolver's tests pin
+# the two to the same answers.
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else (value or [])
+
+
+@dataclass
+class _HoldingRow:
+    pk: int
+    function_id: int
+    holder_id: int
+    area_id: int | None
+    basis: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    sources: list
+    holder_name: str
+    holder_closed: dt.date | None
+    function_name: str
+    area_name: str | None
+
+    def in_force_on(self, on: dt.date) -> bool:
+        return (self.start_date is None or self.start_date <= on) and (
+            self.end_date is None or self.end_date >= on
+        )
+
+
+@dataclass
+class _DelegationRow:
+    pk: int
+    parent_id: int | None
+    delegator_organisation_id: int | None
+    delegator_body_id: int | None
+    delegator_post_id: int | None
+    delegate_organisation_id: int | None
+    delegate_body_id: int | None
+    delegate_post_id: int | None
+    vehicle: str
+    financial_limit: Decimal | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    status: str
+    sources: list
+    delegator_name: str
+    delegate_name: str
+    area_name: str
+    function_names: list[str]
+
+    def get_vehicle_display(self) -> str:
+        return Vehicle(self.vehicle).label if self.vehicle in Vehicle.values else self.vehicle
+
+
+def _area_containers_sql() -> str:
+    area, member = _table(Area), _table(AreaMember)
+    return (
+        f"SELECT a.parent_id, p.parent_id, ARRAY(SELECT m.footprint_id FROM {member} m "
+        f"WHERE m.member_id = a.id OR m.member_id = a.parent_id) "
+        f"FROM {area} a LEFT JOIN {area} p ON p.id = a.parent_id WHERE a.id = %s"
+    )
+
+
+def _holdings_sql() -> str:
+    return (
+        "SELECT h.id, h.function_id, h.holder_id, h.area_id, h.basis, h.start_date, h.end_date, h.sources, "
+        "o.name, o.end_date, f.name, ar.name "
+        f"FROM {_table(StatutoryHolding)} h "
+        f"JOIN {_table(Organisation)} o ON o.id = h.holder_id "
+        f"JOIN {_table(Function)} f ON f.id = h.function_id "
+        f"LEFT JOIN {_table(Area)} ar ON ar.id = h.area_id "
+        "WHERE h.function_id = ANY(%s) AND (h.area_id IS NULL OR h.area_id = ANY(%s)) "
+        "ORDER BY h.start_date NULLS FIRST, h.id"
+    )
+
+
+def _reserved_sql() -> str:
+    return (
+        "SELECT r.reserved_to_organisation_id, r.reserved_to_body_id, COALESCE(o.name, b.name) "
+        f"FROM {_table(ReservedMatter)} r "
+        f"LEFT JOIN {_table(Organisation)} o ON o.id = r.reserved_to_organisation_id "
+        f"LEFT JOIN {_table(Body)} b ON b.id = r.reserved_to_body_id "
+        "WHERE r.function_id = ANY(%s) AND (r.area_id IS NULL OR r.area_id = ANY(%s)) "
+        "AND (r.start_date IS NULL OR r.start_date <= %s) AND (r.end_date IS NULL OR r.end_date >= %s) "
+        "ORDER BY r.id"
+    )
+
+
+def _delegations_sql() -> str:
+    d, link, function = _table(Delegation), _table(DelegationFunction), _table(Function)
+    org, body, post, area = _table(Organisation), _table(Body), _table(Post), _table(Area)
+
+    def name(side: str) -> str:
+        return (
+            f"COALESCE((SELECT name FROM {org} WHERE id = d.{side}_organisation_id), "
+            f"(SELECT name FROM {body} WHERE id = d.{side}_body_id), "
+            f"(SELECT title FROM {post} WHERE id = d.{side}_post_id))"
+        )
+
+    return (
+        "SELECT d.id, d.parent_id, d.delegator_organisation_id, d.delegator_body_id, d.delegator_post_id, "
+        "d.delegate_organisation_id, d.delegate_body_id, d.delegate_post_id, d.vehicle, d.financial_limit, "
+        f"d.start_date, d.end_date, d.status, d.sources, {name('delegator')}, {name('delegate')}, "
+        f"(SELECT name FROM {area} WHERE id = d.area_id), "
+        f"ARRAY(SELECT f.name FROM {link} l JOIN {function} f ON f.id = l.function_id "
+        "WHERE l.delegation_id = d.id ORDER BY f.name) "
+        f"FROM {d} d "
+        "WHERE d.area_id = ANY(%s) "
+        "AND (d.start_date IS NULL OR d.start_date <= %s) AND (d.end_date IS NULL OR d.end_date >= %s) "
+        "AND (d.status = %s OR (d.status = %s AND d.end_date IS NOT NULL)) "
+        f"AND EXISTS (SELECT 1 FROM {link} l WHERE l.delegation_id = d.id AND l.function_id = ANY(%s)) "
+        "ORDER BY d.id"
+    )
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _covers(area_id: int | None, containers: set[int]) -> bool:
     return area_id is None or area_id in containers
 
 
-def _root_of(holding: StatutoryHolding) -> Root:
+def _root_of(holding: _HoldingRow) -> Root:
     return Root(
         holding_id=holding.pk,
-        holder=party_of(holding.holder, "organisation"),
-        function_name=holding.function.name,
-        area_name=holding.area.name if holding.area_id else "England",
+        holder=Party(
+            kind="organisation",
+            id=holding.holder_id,
+            name=holding.holder_name,
+            url=url_for(_PARTY_URLS["organisation"], holding.holder_id),
+        ),
+        function_name=holding.function_name,
+        area_name=holding.area_name or "England",
         basis=holding.basis,
         start_date=holding.start_date,
         end_date=holding.end_date,
@@ -217,8 +339,8 @@ def _root_of(holding: StatutoryHolding) -> Root:
     )
 
 
-def _link_of(delegation: Delegation) -> Link:
-    """A delegation read through `with_party_names`, as a link of a chain."""
+def _link_of(delegation) -> Link:
+    """A delegation read with its party names (`with_party_names` or the resolver's read), as a link."""
     return Link(
         delegation_id=delegation.pk,
         url=url_for("delegations:delegation_detail", delegation.pk),
@@ -241,21 +363,21 @@ def _smallest(limits) -> Decimal | None:
     return min(known) if known else None
 
 
-def _no_holder_reason(function: Function, area: Area, on: dt.date, holdings: list[StatutoryHolding]) -> str:
+def _no_holder_reason(function: Function, area: Area, on: dt.date, holdings: list[_HoldingRow]) -> str:
     """Why nobody held the function on the day, from the holdings on other days."""
     earlier = [h for h in holdings if h.end_date is not None and h.end_date < on]
     later = [h for h in holdings if h.start_date is not None and h.start_date > on]
     parts = []
     if earlier:
         last = max(earlier, key=lambda h: h.end_date)
-        closed = last.holder.end_date
+        closed = last.holder_closed
         if closed is not None and closed <= on:
-            parts.append(f"{last.holder.name} closed on {format_date(closed)}")
+            parts.append(f"{last.holder_name} closed on {format_date(closed)}")
         else:
-            parts.append(f"{last.holder.name} held it until {format_date(last.end_date)}")
+            parts.append(f"{last.holder_name} held it until {format_date(last.end_date)}")
     if later:
         first = min(later, key=lambda h: h.start_date)
-        parts.append(f"{first.holder.name} holds it from {format_date(first.start_date)}")
+        parts.append(f"{first.holder_name} holds it from {format_date(first.start_date)}")
     if parts:
         return f"Nobody held {function.name} for {area.name} on {format_date(on)}: " + "; ".join(parts) + "."
     return f"No statutory holder of {function.name} for {area.name} is recorded."
@@ -268,23 +390,15 @@ def decision_rights(*, function: Function, area: Area, on: dt.date) -> DecisionR
     depth = {pk: index for index, pk in enumerate(lineage)}
     containers = area_and_containers(area)
 
-    holdings = list(
-        StatutoryHolding.objects.filter(function_id__in=lineage)
-        .filter(Q(area__isnull=True) | Q(area_id__in=containers))
-        .select_related("holder", "function", "area")
-        .order_by("start_date")
-    )
+    holdings = [_HoldingRow(*row) for row in _rows(_holdings_sql(), [lineage, list(containers)])]
+    for holding in holdings:
+        holding.sources = _json(holding.sources)
     in_force = [h for h in holdings if h.in_force_on(on)]
     if in_force:
         deepest = max(depth[h.function_id] for h in in_force)
         in_force = [h for h in in_force if depth[h.function_id] == deepest]
 
-    reserved = list(
-        ReservedMatter.objects.as_at(on)
-        .filter(function_id__in=lineage)
-        .filter(Q(area__isnull=True) | Q(area_id__in=containers))
-        .select_related("reserved_to_organisation", "reserved_to_body")
-    )
+    reserved = _rows(_reserved_sql(), [lineage, list(containers), on, on])
 
     if not in_force:
         answer.reason = _no_holder_reason(function, area, on, holdings)
@@ -297,11 +411,9 @@ def decision_rights(*, function: Function, area: Area, on: dt.date) -> DecisionR
         )
 
     if reserved:
-        matter = reserved[0]
-        if matter.reserved_to_body_id:
-            party = party_of(matter.reserved_to_body, "body")
-        else:
-            party = party_of(matter.reserved_to_organisation, "organisation")
+        organisation_id, body_id, holder_name = reserved[0]
+        kind, pk = ("body", body_id) if body_id else ("organisation", organisation_id)
+        party = Party(kind=kind, id=pk, name=holder_name, url=url_for(_PARTY_URLS[kind], pk))
         answer.reserved_to = party
         if party not in [h.party for h in answer.holders]:
             answer.holders.append(
@@ -310,27 +422,19 @@ def decision_rights(*, function: Function, area: Area, on: dt.date) -> DecisionR
         answer.notes.append(f"{function.name} is reserved to {party.name}: it cannot be delegated.")
         return answer
 
-    delegations = {
-        d.pk: d
-        for d in with_party_names(
-            Delegation.objects.in_force(on)
-            .filter(area_id__in=containers)
-            .filter(
-                Exists(DelegationFunction.objects.filter(delegation=OuterRef("pk"), function_id__in=lineage))
-            )
-        )
-        .annotate(
-            function_names=ArraySubquery(
-                DelegationFunction.objects.filter(delegation=OuterRef("pk")).values("function__name")
-            )
-        )
-        .order_by("pk")
-    }
+    delegations = {}
+    for row in _rows(
+        _delegations_sql(),
+        [list(containers), on, on, DelegationStatus.IN_FORCE, DelegationStatus.REVOKED, lineage],
+    ):
+        delegation = _DelegationRow(*row)
+        delegation.sources = _json(delegation.sources)
+        delegations[delegation.pk] = delegation
     holding_by_holder = {}
     for holding in in_force:
         holding_by_holder.setdefault(holding.holder_id, []).append(holding)
 
-    chains: dict[int, tuple[Root, list[Delegation]] | None] = {}
+    chains: dict[int, tuple[Root, list[_DelegationRow]] | None] = {}
 
     def chain_of(pk: int, seen: frozenset = frozenset()):
         if pk in chains:

@@ -19,6 +19,7 @@ from organisations.models import Area, Organisation, Post
 pytestmark = pytest.mark.django_db
 
 D = dt.date
+GO_LIVE = D(2022, 7, 1)
 BEFORE = D(2022, 6, 15)
 AFTER = D(2022, 8, 1)
 
@@ -29,9 +30,7 @@ def _function(name, parent=None):
     )
 
 
-def _delegation(
-    functions, area, *, parent=None, limit=None, start=D(2022, 7, 1), end=None, status=None, **sides
-):
+def _delegation(functions, area, *, parent=None, limit=None, start=GO_LIVE, end=None, status=None, **sides):
     delegation = Delegation.objects.create(
         area=area,
         parent=parent,
@@ -280,3 +279,57 @@ def test_the_query_count_does_not_grow_with_delegations(world, django_assert_max
     with django_assert_max_num_queries(len(small.captured_queries)):
         answer = decision_rights(function=world.nursing, area=world.stockport, on=AFTER)
     assert len(answer.holders) == 18
+
+
+@pytest.mark.parametrize("on", [D(2022, 6, 30), D(2022, 7, 1), D(2022, 9, 30), D(2022, 10, 1), D(2024, 1, 1)])
+def test_the_resolvers_read_of_delegations_in_force_matches_the_queryset(world, on):
+    """The resolver reads delegations with its own SQL: it must agree with Delegation.objects.in_force."""
+    from delegations.selectors.rights import _delegations_sql, _rows, area_and_containers
+
+    _delegation(
+        [world.nursing],
+        world.stockport,
+        delegator_organisation=world.icb,
+        delegate_body=world.board,
+        status=DelegationStatus.REVOKED,
+        end=D(2022, 9, 30),
+    )
+    _delegation(
+        [world.nursing],
+        world.stockport,
+        delegator_organisation=world.icb,
+        delegate_body=world.board,
+        status=DelegationStatus.REVOKED,
+    )
+    _delegation(
+        [world.nursing],
+        world.stockport,
+        delegator_organisation=world.icb,
+        delegate_body=world.board,
+        status=DelegationStatus.AGREED,
+    )
+    _delegation([world.community], world.bury, delegator_organisation=world.icb, delegate_body=world.board)
+    _delegation(
+        [world.nursing],
+        world.stockport,
+        delegator_organisation=world.icb,
+        delegate_body=world.board,
+        start=D(2023, 1, 1),
+        end=D(2023, 12, 31),
+    )
+    containers = area_and_containers(world.stockport)
+    lineage = [*world.nursing.ancestor_ids, world.nursing.pk]
+    by_sql = {
+        row[0]
+        for row in _rows(
+            _delegations_sql(),
+            [list(containers), on, on, DelegationStatus.IN_FORCE, DelegationStatus.REVOKED, lineage],
+        )
+    }
+    by_queryset = set(
+        Delegation.objects.in_force(on)
+        .filter(area__in=containers, function_links__function__in=lineage)
+        .values_list("pk", flat=True)
+    )
+    assert by_sql == by_queryset
+    assert bool(by_sql) == (on >= D(2022, 7, 1))  # nothing starts before 1 July 2022
