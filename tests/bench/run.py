@@ -1283,8 +1283,9 @@ def main(argv: list[str] | None = None) -> int:
                     (f"{tag}:{orgs} orgs", f"/areas/{pk}/")
                     for (pk, _name, orgs, _hoods), tag in zip(places[::-1], "SML", strict=True)
                 ],
-                # the registry's eight, and one for the governance bodies covering the place
-                max_queries=MAX_QUERIES + 1,
+                # the registry's eight, one for the governance bodies covering the place, and two
+                # for the delegations applying to it and its place-based lead arrangement
+                max_queries=MAX_QUERIES + 3,
             ),
             body_floor,
             Endpoint(
