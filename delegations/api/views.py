@@ -252,7 +252,13 @@ class TierAssignmentViewSet(ReadOnlyRegistryViewSet):
             "system__name", "system_id", "tier", "column", "order", "pk"
         )
 
-    @extend_schema(responses={200: s.TierAssignmentSerializer(many=True), **READ_ERRORS})
+    @extend_schema(
+        responses={
+            200: s.TierAssignmentSerializer(many=True),
+            **READ_ERRORS,
+            404: OpenApiResponse(ErrorSerializer, description="No such page: past the last page of results."),
+        }
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
