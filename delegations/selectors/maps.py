@@ -8,10 +8,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
 from organisations.choices import Tier
-from organisations.models import Area, PostHolding, System
+from organisations.models import Area, AreaMember, PostHolding, System
 
 from ..choices import ArrangementStatus, PlaceLeadModel, PlaceLeadRole, TierColumn
 from ..models import (
@@ -266,9 +266,11 @@ class RegisterRow:
 
 def place_lead_register(on: dt.date, system: System | None = None) -> list[RegisterRow]:
     """Every locality existing on the date, its arrangement on that day, its posts and their holders."""
+    # Places only: a footprint made of several places (the NCA footprint) nominates no lead of its own.
     areas = (
         Area.objects.as_at(on)
         .filter(tier=Tier.LOCALITY)
+        .exclude(Exists(AreaMember.objects.filter(footprint=OuterRef("pk"))))
         .select_related("system")
         .order_by("system__name", "name")
     )
