@@ -428,7 +428,7 @@ def test_the_delegation_page_shows_the_chain_up_and_the_sub_delegations_down(cli
     assert "Delegated to Place-based lead (post)" in page
     assert "Functions District nursing Area Stockport" in page
     assert "Financial limit £250,000.00 Effective limit £250,000.00" in page
-    assert f"Sub-delegates Delegation {world.to_board.pk} Onward delegation Not permitted" in page
+    assert f"Made under Delegation {world.to_board.pk} Onward delegation Not permitted" in page
     assert svg_texts(response) == [
         [
             "NHS Greater Manchester Integrated Care",
