@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -272,9 +273,17 @@ class TierAssignmentViewSet(ReadOnlyRegistryViewSet):
 # --- Who may decide --------------------------------------------------------------------------
 
 
+class OneAnswerSchema(AutoSchema):
+    """The router's "list" route of a resource that answers one object, not a list of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class DecisionRightsViewSet(viewsets.GenericViewSet):
     """Who may decide a function for a place on a date, and under what authority."""
 
+    schema = OneAnswerSchema()
     pagination_class = None
     filter_backends = []
     serializer_class = s.DecisionRightsSerializer
