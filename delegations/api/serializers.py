@@ -4,6 +4,7 @@ answer and the scheme-of-delegation import."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
@@ -410,6 +411,22 @@ class DelegationInputSerializer(SourcedFieldsMixin, serializers.ModelSerializer)
             *READ_SOURCED,
         )
         validators = []
+
+
+class RevokeInputSerializer(StrictJsonTypesMixin, serializers.Serializer):
+    on = serializers.DateField(
+        input_formats=["%Y-%m-%d"],
+        help_text="The first day it is no longer in force (YYYY-MM-DD); it stays in force until the day before.",
+        error_messages={
+            "required": "Give the first day it is no longer in force, e.g. 2023-04-01.",
+            "invalid": "A date as YYYY-MM-DD, e.g. 2023-04-01.",
+        },
+    )
+
+    def validate_on(self, value):
+        if value == dt.date.min:
+            raise serializers.ValidationError("Give a day after 1 Jan 0001.")
+        return value
 
 
 class ChainLinkSerializer(serializers.Serializer):

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from governance.api.views import read_query
 from ics_registry.api_base import ERROR_RESPONSES, ErrorSerializer, RegistryFilterBackend, RegistryViewSet
 from ics_registry.as_at import parse_date, today
-from ics_registry.permissions import ADD, can_write_in_areas
+from ics_registry.permissions import ADD, CHANGE, can_write_in_areas
 from ics_registry.serializers import url_maker
 from organisations.api.views import documented
 
@@ -167,6 +167,30 @@ class DelegationViewSet(DelegationsViewSet):
     create_service = staticmethod(services.delegation_create)
     update_service = staticmethod(services.delegation_update)
     delete_service = staticmethod(services.delegation_delete)
+
+    def get_queryset(self):
+        if self.action == "revoke":
+            return self.base_queryset().restrict(self.request.user, CHANGE)
+        return super().get_queryset()
+
+    @extend_schema(
+        request=s.RevokeInputSerializer,
+        responses={200: s.DelegationSerializer, **ERROR_RESPONSES},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def revoke(self, request, *args, **kwargs):
+        """Revoke the delegation from a day: it stays in force until the day before, and the
+        record stays, revoked, with its last day. A delegation never in force, or revoked on or
+        before its first day, never took effect."""
+        delegation = self.get_object()
+        query = s.RevokeInputSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        services.delegation_revoke(delegation, on=query.validated_data["on"], actor=request.user)
+        output = self.serializer_class(
+            self.base_queryset().get(pk=delegation.pk), context=self.get_serializer_context()
+        )
+        return Response(output.data)
 
     @extend_schema(responses={200: s.ChainSerializer, **CHAIN_ERRORS}, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -289,6 +289,17 @@ def test_a_delegation_history_names_who_changed_what(gm_api, gm_editor, scene):
     ]
 
 
+def test_a_revoked_delegation_stays_in_force_until_the_day_before(gm_api, api, scene):
+    response = gm_api.post(
+        reverse("api:delegation-revoke", kwargs={"pk": scene.sub.pk}), {"on": "2023-04-01"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    row = response.json()
+    assert (row["status"], row["end_date"]) == ("revoked", "2023-03-31")
+    assert rights(api, scene, "2023-03-31")["holders"][-1]["party"]["id"] == scene.lead.pk
+    assert scene.lead.pk not in {h["party"]["id"] for h in rights(api, scene, "2023-04-01")["holders"]}
+
+
 def test_revoking_is_a_change_of_status_and_end_date(gm_api, scene):
     """Over the API a revocation is an update: status revoked, with the last day in force."""
     response = gm_api.patch(

@@ -500,6 +500,34 @@ def test_malformed_delegation_fields_are_refused_beside_them(staff_api, world, p
         assert set(response.json()) == set(payload)
 
 
+@pytest.mark.parametrize(
+    ("payload", "errors"),
+    [
+        ({}, {"on": ["Give the first day it is no longer in force, e.g. 2023-04-01."]}),
+        ({"on": "1/4/2023"}, {"on": ["A date as YYYY-MM-DD, e.g. 2023-04-01."]}),
+        ({"on": 20230401}, {"on": ["A string."]}),
+        ({"on": "0001-01-01"}, {"on": ["Give a day after 1 Jan 0001."]}),
+    ],
+)
+def test_a_revocation_needs_its_first_day(staff_api, world, payload, errors):
+    with nothing_changes(world.top, world.sub):
+        response = staff_api.post(
+            reverse("api:delegation-revoke", kwargs={"pk": world.sub.pk}), payload, format="json"
+        )
+    assert response.status_code == 400
+    assert response.json() == errors
+
+
+def test_revoking_a_revoked_delegation_is_refused(staff_api, world):
+    services.delegation_revoke(world.sub, on=D(2023, 4, 1), actor=None)
+    with nothing_changes(world.sub):
+        response = staff_api.post(
+            reverse("api:delegation-revoke", kwargs={"pk": world.sub.pk}), {"on": "2024-01-01"}, format="json"
+        )
+    assert response.status_code == 400
+    assert response.json() == {"on": ["This delegation is already revoked."]}
+
+
 def test_a_delegation_sent_as_a_form_is_refused_as_the_wrong_media_type(staff_api, world):
     with nothing_changes():
         response = staff_api.post(reverse("api:delegation-list"), {"area": world.stockport.pk})

@@ -204,6 +204,7 @@ API_MATRIX.update(
         **resource_rows("statutory-holding", **STAFF_ONLY),
         **resource_rows("delegation"),
         ("delegation-chain", "get"): READ,
+        ("delegation-revoke", "post"): write(200),
         **resource_rows("reserved-matter"),
         **resource_rows("place-lead-arrangement"),
         ("tier-assignment-list", "get"): READ,
@@ -334,7 +335,32 @@ def _sord_import_detail(client, role, area, expected, request):
         assert response.json()["id"] == job.pk
 
 
+def _delegation_revoke(client, role, area, expected, request):
+    from delegations.choices import DelegationStatus
+
+    from .builders import delegation
+
+    obj = delegation(area, status=DelegationStatus.IN_FORCE, start_date=dt.date(2022, 7, 1))
+    before = snapshot(obj)
+    url = reverse("api:delegation-revoke", kwargs={"pk": obj.pk})
+    response = client.post(url, {"on": "2023-01-01"}, format="json")
+    if expected == HIDDEN:
+        missing = client.post(
+            reverse("api:delegation-revoke", kwargs={"pk": MISSING_ID}), {"on": "2023-01-01"}, format="json"
+        )
+        assert response.status_code == missing.status_code == 404
+        assert response.json() == missing.json()
+    else:
+        assert response.status_code == expected, response.content
+    if expected == 200:
+        obj.refresh_from_db()
+        assert (obj.status, obj.end_date) == (DelegationStatus.REVOKED, dt.date(2022, 12, 31))
+    else:
+        assert snapshot(obj) == before, "a refused write must change nothing"
+
+
 DELEGATION_SPECIALS = {
+    "delegation-revoke": _delegation_revoke,
     "decision-rights-list": _decision_rights,
     "sord-export": _sord_export,
     "sord-import-list": _sord_import,
