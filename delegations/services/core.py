@@ -636,9 +636,12 @@ def delegation_revoke(delegation: Delegation, *, on: dt.date, actor) -> Delegati
     force, or is revoked on or before its first day, never took effect (no end date)."""
     if delegation.status == DelegationStatus.REVOKED:
         raise ValidationError({"on": "This delegation is already revoked."})
-    last_day = on - ONE_DAY
-    took_effect = delegation.status == DelegationStatus.IN_FORCE and (
-        delegation.start_date is None or last_day >= delegation.start_date
+    # Revoked from the first day there is, it was never in force (and there is no day before it).
+    last_day = on - ONE_DAY if on > dt.date.min else None
+    took_effect = (
+        last_day is not None
+        and delegation.status == DelegationStatus.IN_FORCE
+        and (delegation.start_date is None or last_day >= delegation.start_date)
     )
     delegation.status = DelegationStatus.REVOKED
     if took_effect:

@@ -1,6 +1,8 @@
 """delegation_revoke: a delegation stops on the day it is revoked; the day before is its last day
 in force. One revoked before it ever took effect has no last day at all."""
 
+import datetime as dt
+
 import pytest
 
 from delegations.choices import DelegationStatus
@@ -89,3 +91,13 @@ def test_sub_delegations_are_left_as_they_are(world):
 
     child.refresh_from_db()
     assert (child.status, child.end_date) == (DelegationStatus.IN_FORCE, None)
+
+
+def test_revoking_from_the_first_day_there_is_means_it_never_took_effect(world):
+    """No day comes before 1 January of year 1: the delegation simply never took effect."""
+    delegation = world.delegate()
+
+    delegation_revoke(delegation, on=dt.date.min, actor=world.actor)
+
+    delegation.refresh_from_db()
+    assert (delegation.status, delegation.end_date) == (REVOKED, None)
