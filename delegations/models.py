@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from governance.models import Body
 from ics_registry.history import track
-from ics_registry.models import DateRange, PeriodModel, Same, SourcedModel
+from ics_registry.models import DateRange, PeriodModel, Same, SourcedModel, period_check
 from organisations.choices import Tier
 from organisations.models import Area, Organisation, Post, System
 
@@ -28,15 +28,6 @@ from .choices import (
     TierColumn,
     Vehicle,
 )
-
-
-def _period_check(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-        name=name,
-        violation_error_message="The end date must be on or after the start date.",
-        violation_error_code="period_order",
-    )
 
 
 def _exactly_one(prefix: str, name: str, message: str) -> models.CheckConstraint:
@@ -149,7 +140,7 @@ class StatutoryHolding(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["function__name", "start_date"]
         constraints = [
-            _period_check("delegations_statutoryholding_period_ordered"),
+            period_check("delegations_statutoryholding_period_ordered"),
             ExclusionConstraint(
                 name="delegations_statutoryholding_no_overlap",
                 expressions=[
@@ -211,7 +202,7 @@ class ReservedMatter(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["function__name", "start_date"]
         constraints = [
-            _period_check("delegations_reservedmatter_period_ordered"),
+            period_check("delegations_reservedmatter_period_ordered"),
             models.CheckConstraint(
                 condition=(Q(reserved_to_organisation__isnull=False) & Q(reserved_to_body__isnull=True))
                 | (Q(reserved_to_organisation__isnull=True) & Q(reserved_to_body__isnull=False)),
@@ -334,7 +325,7 @@ class Delegation(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["area__name", "start_date", "id"]
         constraints = [
-            _period_check("delegations_delegation_period_ordered"),
+            period_check("delegations_delegation_period_ordered"),
             _exactly_one(
                 "delegator",
                 "delegations_delegation_one_delegator",
@@ -477,7 +468,7 @@ class PlaceLeadArrangement(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["area__name", "start_date"]
         constraints = [
-            _period_check("delegations_placeleadarrangement_period_ordered"),
+            period_check("delegations_placeleadarrangement_period_ordered"),
             ExclusionConstraint(
                 name="delegations_placeleadarrangement_one_per_day",
                 expressions=[

@@ -10,21 +10,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from ics_registry.history import track
-from ics_registry.models import DateRange, PeriodModel, Same, SourcedModel
+from ics_registry.models import DateRange, PeriodModel, Same, SourcedModel, period_check
 from organisations.choices import OrganisationKind, Tier
 from organisations.models import Area, Organisation, Person, Post, System
 
 from . import querysets
 from .choices import BodyKind, CompositionRuleKind, HoldingRole, RelationKind, Status, VotingRight
-
-
-def _period_check(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-        name=name,
-        violation_error_message="The end date must be on or after the start date.",
-        violation_error_code="period_order",
-    )
 
 
 @track()
@@ -199,7 +190,7 @@ class BodyStatus(SourcedModel, PeriodModel):
         ordering = ["body__name", F("start_date").asc(nulls_first=True)]
         verbose_name_plural = "body statuses"
         constraints = [
-            _period_check("governance_bodystatus_period_ordered"),
+            period_check("governance_bodystatus_period_ordered"),
             models.CheckConstraint(
                 condition=~Q(conflicting_status=F("status")),
                 name="governance_bodystatus_conflict_differs",
@@ -247,7 +238,7 @@ class AccountabilityRelation(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["from_body__name", "kind", "to_body__name"]
         constraints = [
-            _period_check("governance_relation_period_ordered"),
+            period_check("governance_relation_period_ordered"),
             models.CheckConstraint(
                 condition=~Q(from_body=F("to_body")),
                 name="governance_relation_not_self",
@@ -363,7 +354,7 @@ class Seat(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["body__name", "order", "id"]
         constraints = [
-            _period_check("governance_seat_period_ordered"),
+            period_check("governance_seat_period_ordered"),
             models.CheckConstraint(
                 condition=Q(capacity__gte=1),
                 name="governance_seat_capacity_positive",
@@ -410,7 +401,7 @@ class SeatHolding(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["seat__order", "seat_id", "position", "role", F("start_date").asc(nulls_first=True)]
         constraints = [
-            _period_check("governance_seatholding_period_ordered"),
+            period_check("governance_seatholding_period_ordered"),
             models.CheckConstraint(
                 condition=Q(position__gte=1),
                 name="governance_seatholding_position_positive",
@@ -537,7 +528,7 @@ class ConstituencyMember(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["body__name", "label", "organisation__name"]
         constraints = [
-            _period_check("governance_constituency_period_ordered"),
+            period_check("governance_constituency_period_ordered"),
             models.CheckConstraint(
                 condition=Q(organisation__isnull=False) | ~Q(label=""),
                 name="governance_constituency_named",

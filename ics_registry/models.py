@@ -9,7 +9,7 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField
 from django.db import models
-from django.db.models import Func, Q, Value
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Now
 
 from .history import track
@@ -35,6 +35,16 @@ class Same(Func):
 
     def __init__(self, expression):
         super().__init__(expression, expression, Value("[]"))
+
+
+def period_check(name: str) -> models.CheckConstraint:
+    """The check every dated record declares: a period ends on or after the day it starts."""
+    return models.CheckConstraint(
+        condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+        name=name,
+        violation_error_message="The end date must be on or after the start date.",
+        violation_error_code="period_order",
+    )
 
 
 class DatedQuerySet(RestrictedQuerySet):

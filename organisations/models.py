@@ -10,19 +10,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from ics_registry.history import track
-from ics_registry.models import DateRange, PeriodModel, Same, SourcedModel
+from ics_registry.models import DateRange, PeriodModel, Same, SourcedModel, period_check
 
 from . import querysets
 from .choices import AreaKind, MembershipCategory, OrganisationKind, Tier
-
-
-def _period_check(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-        name=name,
-        violation_error_message="The end date must be on or after the start date.",
-        violation_error_code="period_order",
-    )
 
 
 @track()
@@ -119,7 +110,7 @@ class Area(SourcedModel, PeriodModel):
         ordering = ["system__name", "tier", "name"]
         permissions = [("edit_area", "Can edit the records of this area and the areas within it")]
         constraints = [
-            _period_check("organisations_area_period_ordered"),
+            period_check("organisations_area_period_ordered"),
             models.UniqueConstraint(
                 fields=["ons_code"],
                 condition=~Q(ons_code=""),
@@ -216,7 +207,7 @@ class Organisation(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            _period_check("organisations_organisation_period_ordered"),
+            period_check("organisations_organisation_period_ordered"),
             models.UniqueConstraint(
                 fields=["ods_code"],
                 condition=~Q(ods_code=""),
@@ -338,7 +329,7 @@ class PartnershipMembership(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["system__name", "category", "organisation__name"]
         constraints = [
-            _period_check("organisations_partnershipmembership_period_ordered"),
+            period_check("organisations_partnershipmembership_period_ordered"),
             ExclusionConstraint(
                 name="organisations_membership_no_overlap",
                 expressions=[
@@ -409,7 +400,7 @@ class Post(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["title"]
         constraints = [
-            _period_check("organisations_post_period_ordered"),
+            period_check("organisations_post_period_ordered"),
             models.CheckConstraint(
                 condition=Q(organisation__isnull=False) | Q(area__isnull=False),
                 name="organisations_post_has_organisation_or_area",
@@ -452,7 +443,7 @@ class PostHolding(SourcedModel, PeriodModel):
     class Meta:
         ordering = ["post__title", "start_date"]
         constraints = [
-            _period_check("organisations_postholding_period_ordered"),
+            period_check("organisations_postholding_period_ordered"),
             models.CheckConstraint(
                 condition=Q(position__gte=1),
                 name="organisations_postholding_position_positive",
