@@ -29,8 +29,9 @@ What an upload says
       such delegation exists; otherwise to one with no limit of its own.
     - "limit" is in pounds ("£1,000,000", "1000000.00"; empty for none) and applies to the deepest
       link of the row: the sub-delegation when there is a further delegate, else the delegation.
-    - "from" and "to" are dates, YYYY-MM-DD or DD/MM/YYYY; "from" is required, an empty "to" leaves
-      the period open.
+    - "from" and "to" are dates, YYYY-MM-DD or DD/MM/YYYY. An empty "to" leaves the period open; an
+      empty "from" is a start the scheme does not record, which only a holder whose own start is
+      not recorded can have made (as the export writes such a delegation).
     - "statutory basis" is the delegation's statutory basis (a reserved matter's note).
     - "source" is recorded as the source of what the row creates ({"document": <text>} with a note
       naming the file; several sources may be separated by "; "); a row naming none cites the file.
@@ -683,8 +684,7 @@ class _Importer:
                 setattr(row, attr, parse(cells[column]))
             except ValueError as exc:
                 self.fail(row, column, str(exc))
-        if not cells["from"]:
-            self.fail(row, "from", "Give the date this starts (from).")
+        # An empty "from" is a start the scheme does not record (as the export writes it), not an error.
 
         texts = [t.strip() for t in cells["source"].split(";") if t.strip()]
         note = SORD_IMPORT_NOTE.format(file_name=self.file_name)
@@ -724,12 +724,21 @@ class _Importer:
         for row in rows:
             lineage = [row.function.pk, *reversed(row.function.ancestor_ids)]
             rank_function = {fid: i for i, fid in enumerate(lineage)}
-            candidates = [h for h in holdings if h.function_id in rank_function and h.in_force_on(row.start)]
+
+            def holds(holding, row=row):
+                if row.start is not None:
+                    return holding.in_force_on(row.start)
+                # No start recorded: only a holder whose own start is not recorded either can have
+                # made it, and it must still hold the function on the row's last day.
+                return holding.start_date is None and (row.end is None or holding.in_force_on(row.end))
+
+            candidates = [h for h in holdings if h.function_id in rank_function and holds(h)]
             if not candidates:
+                when = f"on {_day(row.start)}" if row.start else "from a date not recorded"
                 self.fail(
                     row,
                     "function",
-                    f"Nobody holds {row.function.name} by statute for {self.area} on {_day(row.start)}: "
+                    f"Nobody holds {row.function.name} by statute for {self.area} {when}: "
                     "its statutory holder must be recorded before it can be delegated.",
                 )
                 continue

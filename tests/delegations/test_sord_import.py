@@ -481,7 +481,13 @@ def test_the_services_refusals_are_reported_against_their_rows(scheme):
         ({"limit": "1,00,000"}, "limit", 'Write the limit in pounds, e.g. "£1,000,000" or "1000000.00".'),
         ({"limit": "£1000.005"}, "limit", 'Write the limit in pounds, e.g. "£1,000,000" or "1000000.00".'),
         ({"limit": "1" * 15}, "limit", "The limit is too large (at most £99,999,999,999,999.99)."),
-        ({"from": ""}, "from", "Give the date this starts (from)."),
+        (
+            # No start recorded: the ICB's holding starts on 1 Jul 2022, so it cannot have made it.
+            {"from": ""},
+            "function",
+            "Nobody holds Community services by statute for Northtown from a date not recorded: "
+            "its statutory holder must be recorded before it can be delegated.",
+        ),
         (
             {"from": "1 July 2022"},
             "from",

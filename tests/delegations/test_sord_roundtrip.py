@@ -69,3 +69,27 @@ def test_a_second_round_trip_changes_nothing_more(scheme):
     imported(scheme, second, area=scheme.footprint, file_name="second.csv")
 
     assert sord_rows(area=scheme.footprint) == NORTHTOWN_ROWS
+
+
+def test_stockports_reference_scheme_round_trips_including_a_start_not_recorded(reference, staff_user):
+    """Stockport's reference delegations, one of them (the section 75 pooled budget) with no
+    recorded start: exported, removed, imported back and exported again, the rows are the same."""
+    from unittest import mock
+
+    from delegations.services import delegation_delete, sord_import_run, sord_import_start
+
+    stockport = reference.area("Stockport")
+    rows = sord_rows(area=stockport)
+    assert any(row["from"] == "" for row in rows), "the section 75 row has no start"
+    exported = sord_export(rows, "csv")
+    for delegation in Delegation.objects.filter(area=stockport):
+        delegation_delete(delegation, actor=staff_user)
+
+    with mock.patch("delegations.tasks.run_sord_import.delay"):
+        started = sord_import_start(
+            content=exported, file_name="stockport.csv", area=stockport, status="in_force", actor=staff_user
+        )
+    sord_import = sord_import_run(started.pk)
+
+    assert sord_import.state == ImportState.SUCCEEDED, sord_import.report["errors"]
+    assert sord_rows(area=stockport) == rows
